@@ -1,0 +1,19 @@
+// Original file: ../../protos/manager.proto
+
+import type { SourceType as _manager_v2_SourceType, SourceType__Output as _manager_v2_SourceType__Output } from '../../manager/v2/SourceType.js';
+
+export interface ListSeedPeersRequest {
+  'source_type'?: (_manager_v2_SourceType);
+  'hostname'?: (string);
+  'ip'?: (string);
+  'version'?: (string);
+  'commit'?: (string);
+}
+
+export interface ListSeedPeersRequest__Output {
+  'source_type': (_manager_v2_SourceType__Output);
+  'hostname': (string);
+  'ip': (string);
+  'version': (string);
+  'commit': (string);
+}

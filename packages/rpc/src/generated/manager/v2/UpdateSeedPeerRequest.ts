@@ -1,0 +1,32 @@
+// Original file: ../../protos/manager.proto
+
+import type { SourceType as _manager_v2_SourceType, SourceType__Output as _manager_v2_SourceType__Output } from '../../manager/v2/SourceType.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface UpdateSeedPeerRequest {
+  'source_type'?: (_manager_v2_SourceType);
+  'hostname'?: (string);
+  'type'?: (string);
+  'idc'?: (string);
+  'location'?: (string);
+  'ip'?: (string);
+  'port'?: (number);
+  'download_port'?: (number);
+  'seed_peer_cluster_id'?: (number | string | Long);
+  '_idc'?: "idc";
+  '_location'?: "location";
+}
+
+export interface UpdateSeedPeerRequest__Output {
+  'source_type': (_manager_v2_SourceType__Output);
+  'hostname': (string);
+  'type': (string);
+  'idc'?: (string);
+  'location'?: (string);
+  'ip': (string);
+  'port': (number);
+  'download_port': (number);
+  'seed_peer_cluster_id': (number);
+  '_idc'?: "idc";
+  '_location'?: "location";
+}

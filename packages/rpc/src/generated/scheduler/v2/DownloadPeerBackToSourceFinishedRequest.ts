@@ -1,0 +1,8 @@
+// Original file: ../../protos/scheduler.proto
+
+
+export interface DownloadPeerBackToSourceFinishedRequest {
+}
+
+export interface DownloadPeerBackToSourceFinishedRequest__Output {
+}
