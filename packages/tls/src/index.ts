@@ -1,1 +1,11 @@
-export {};
+export * from './service-role.js';
+export * from './create-ca.js';
+export * from './issue-certificate.js';
+export * from './certificate-info.js';
+export * from './tls-logger.js';
+export * from './tls-material.js';
+export * from './tls-source.js';
+export * from './write-tls-dir.js';
+export * from './grpc-credentials.js';
+export * from './https-options.js';
+export * from './peer-identity.js';
