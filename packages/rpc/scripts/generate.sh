@@ -15,5 +15,5 @@ node node_modules/@grpc/proto-loader/build/bin/proto-loader-gen-types.js \
   --keepCase --longs=Number --enums=String --defaults --oneofs \
   --importFileExtension=.js \
   -I ../../protos -O "$out" \
-  common.proto errordetails.proto scheduler.proto dfdaemon.proto manager.proto health.proto
+  common.proto errordetails.proto scheduler.proto dfdaemon.proto manager.proto health.proto status.proto
 node scripts/write-barrels.mjs "$out"

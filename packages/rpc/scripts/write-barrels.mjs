@@ -17,6 +17,7 @@ const packages = [
   'manager/v2',
   'grpc/health/v1',
   'google/protobuf',
+  'google/rpc',
 ];
 
 for (const pkg of packages) {

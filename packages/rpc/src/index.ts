@@ -40,3 +40,31 @@ export {
   type MessageLimits,
   type ServerOptionsOverrides,
 } from './grpc-options.js';
+export {
+  endCallWithError,
+  fromServiceError,
+  INTERNAL_ERROR_MESSAGE,
+  RpcError,
+  statusName,
+  toServiceError,
+  type RpcErrorDetails,
+} from './rpc-error.js';
+export { STATUS_DETAILS_TRAILER, StatusDetailsCodec } from './status-details-codec.js';
+export {
+  addHealthService,
+  checkHealth,
+  HealthReporter,
+  OVERALL_HEALTH,
+  type HealthStatus,
+  type ServingStatus,
+} from './health-service.js';
+export {
+  clientKeyFromPeer,
+  clientKeyOf,
+  RATE_LIMITED_MESSAGE,
+  RequestRateLimiter,
+  requestRateLimiter,
+  type PeerAddressSource,
+  type RateLimit,
+  type RequestRateLimiterOptions,
+} from './request-rate-limiter.js';

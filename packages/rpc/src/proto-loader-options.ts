@@ -28,4 +28,5 @@ export const PROTO_FILES = [
   'dfdaemon.proto',
   'manager.proto',
   'health.proto',
+  'status.proto',
 ] as const;

@@ -16,28 +16,12 @@ import {
   serverOptions,
 } from './index.js';
 import type { common, dfdaemon, manager, scheduler } from './index.js';
+import { TestServers } from './test-server.fixture.js';
 
-// Insecure credentials are used only inside this package's tests; services use @d7y/tls.
-
-const servers: grpc.Server[] = [];
-const clients: grpc.Client[] = [];
-afterEach(() => {
-  for (const c of clients.splice(0)) c.close();
-  for (const s of servers.splice(0)) s.forceShutdown();
-});
-
-async function listen(server: grpc.Server, address = '127.0.0.1:0'): Promise<string> {
-  servers.push(server);
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
-  );
-  return address.startsWith('unix:') ? address : `127.0.0.1:${port}`;
-}
-
-function track<C extends grpc.Client>(client: C): C {
-  clients.push(client);
-  return client;
-}
+const servers = new TestServers();
+afterEach(() => servers.closeAll());
+const listen = (server: grpc.Server, address?: string) => servers.listen(server, address);
+const track = <C extends grpc.Client>(client: C): C => servers.client(client);
 
 describe('service definitions', () => {
   it.each([
