@@ -9,6 +9,7 @@ import {
   schedulerServiceDefinition,
   serverOptions,
   statusName,
+  StatusDetailsCodec,
   toServiceError,
 } from './index.js';
 import type { scheduler } from './index.js';
@@ -110,6 +111,14 @@ describe('errors over a real server', () => {
     const rpc = fromServiceError(err);
     expect([statusName(rpc.code), rpc.message]).toEqual(['FAILED_PRECONDITION', 'scheduling exceeded RetryLimit']);
     expect(rpc.details).toBeUndefined();
+  });
+
+  it('status details: absent optional fields stay absent, garbage decodes to nothing', () => {
+    const codec = new StatusDetailsCodec();
+    const bytes = codec.encode(grpc.status.INTERNAL, 'x', { backend: { message: 'm', header: {} }, unknown: { message: 'u' } });
+    expect(codec.decode(bytes)).toEqual({ backend: { message: 'm', header: {} }, unknown: { message: 'u' } });
+    expect(codec.decode(Buffer.from('not a status'))).toBeUndefined();
+    expect(codec.decode(codec.encode(grpc.status.INTERNAL, 'x', {}))).toBeUndefined();
   });
 
   it('a client-side failure that is not a gRPC status becomes UNKNOWN', () => {
