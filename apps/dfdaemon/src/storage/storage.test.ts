@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, open, readFile, rm, stat, truncate, writeFile, appendFile } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { testLogger } from '../../test/fixtures/logger.js';
+import { randomBytesSeeded } from '../../test/fixtures/origin.js';
+import { isDfdaemonError } from '../errors.js';
+import { Storage } from './storage.js';
+import type { OpenFile } from './task-store.js';
+
+const TASK = 'a'.repeat(64);
+const PIECE = 1024 * 1024;
+
+async function* chunksOf(buf: Buffer, size = 64 * 1024): AsyncIterable<Buffer> {
+  for (let i = 0; i < buf.length; i += size) yield buf.subarray(i, i + size);
+}
+
+function sha(buf: Buffer): string {
+  return `sha256:${createHash('sha256').update(buf).digest('hex')}`;
+}
+
+describe('Storage', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'd7y-storage-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function open2(keep: boolean, openFile?: OpenFile): Promise<Storage> {
+    const s = new Storage({ dir, keep, logger: testLogger(), writeBufferBytes: 256 * 1024, ...(openFile ? { openFile } : {}) });
+    await s.start();
+    return s;
+  }
+
+  const content = randomBytesSeeded(3 * PIECE + 12345, 7);
+  const create = (s: Storage) =>
+    s.getOrCreate({ id: TASK, url: 'http://o/f', pieceLength: PIECE, contentLength: content.length, responseHeader: {} });
+  const piece = (n: number) => content.subarray(n * PIECE, Math.min(content.length, (n + 1) * PIECE));
+
+  it('writes pieces at their offsets in any order, with sha256 digests, and finishes', async () => {
+    const s = await open2(false);
+    const t = await create(s);
+    expect(t.pieceCount).toBe(4);
+    for (const n of [3, 1, 0, 2]) {
+      const rec = await t.writePiece({ number: n, offset: n * PIECE, chunks: chunksOf(piece(n)), trafficType: 'back-to-source' });
+      expect(rec.digest).toBe(sha(piece(n)));
+      expect(rec.length).toBe(piece(n).length);
+    }
+    expect(t.hasAllPieces()).toBe(true);
+    await t.markFinished();
+    expect((await readFile(t.contentPath)).equals(content)).toBe(true);
+    expect((await stat(join(dir, 'content'))).mode & 0o777).toBe(0o700);
+    await s.stop();
+  });
+
+  it('keeps finished pieces across a restart with keep, and wipes them without', async () => {
+    let s = await open2(true);
+    let t = await create(s);
+    await t.writePiece({ number: 1, offset: PIECE, chunks: chunksOf(piece(1)), trafficType: 'back-to-source' });
+    await t.writePiece({ number: 3, offset: 3 * PIECE, chunks: chunksOf(piece(3)), trafficType: 'back-to-source' });
+    await s.stop();
+
+    s = await open2(true);
+    t = s.require(TASK);
+    expect(t.pieces().map((p) => p.number)).toEqual([1, 3]);
+    expect(t.isFinished).toBe(false);
+    // Resume: the missing pieces complete the task.
+    for (const n of [0, 2]) await t.writePiece({ number: n, offset: n * PIECE, chunks: chunksOf(piece(n)), trafficType: 'back-to-source' });
+    await t.markFinished();
+    await s.stop();
+
+    s = await open2(true);
+    expect(s.require(TASK).isFinished).toBe(true);
+    expect((await readFile(s.require(TASK).contentPath)).equals(content)).toBe(true);
+    await s.stop();
+
+    s = await open2(false);
+    expect(s.get(TASK)).toBeUndefined();
+    await s.stop();
+  });
+
+  it('drops a torn journal line and pieces whose bytes are not on disk, then appends cleanly', async () => {
+    let s = await open2(true);
+    let t = await create(s);
+    for (const n of [0, 1, 2]) await t.writePiece({ number: n, offset: n * PIECE, chunks: chunksOf(piece(n)), trafficType: 'back-to-source' });
+    await s.stop();
+    const journal = join(dir, 'metadata', 'tasks', `${TASK}.pieces`);
+    // A crash in the middle of an append leaves half a line.
+    await appendFile(journal, '{"number":3,"offset":');
+    s = await open2(true);
+    t = s.require(TASK);
+    expect(t.pieces().map((p) => p.number)).toEqual([0, 1, 2]);
+    await t.writePiece({ number: 3, offset: 3 * PIECE, chunks: chunksOf(piece(3)), trafficType: 'back-to-source' });
+    await s.stop();
+    s = await open2(true);
+    expect(s.require(TASK).pieces().map((p) => p.number)).toEqual([0, 1, 2, 3]);
+    await s.stop();
+
+    // Content shorter than a recorded piece (bytes lost): that piece and later lines are not trusted.
+    await truncate(s.require(TASK).contentPath, 2 * PIECE + 10);
+    s = await open2(true);
+    expect(s.require(TASK).pieces().map((p) => p.number)).toEqual([0, 1]);
+    expect(s.require(TASK).isFinished).toBe(false);
+    await s.stop();
+  });
+
+  it('removes orphan content files and unreadable metadata at load', async () => {
+    let s = await open2(true);
+    await create(s);
+    await s.stop();
+    await writeFile(join(dir, 'metadata', 'tasks', `${TASK}.json`), '{not json');
+    const orphan = join(dir, 'content', 'tasks', 'bbb', 'b'.repeat(64));
+    await writeFile(orphan, 'x').catch(async () => undefined);
+    s = await open2(true);
+    expect(s.list()).toHaveLength(0);
+    await s.stop();
+  });
+
+  it('never records a piece whose digest differs from the expected one', async () => {
+    const s = await open2(false);
+    const t = await create(s);
+    const err = await t
+      .writePiece({ number: 0, offset: 0, chunks: chunksOf(piece(0)), trafficType: 'remote-peer', expectedDigest: sha(piece(1)) })
+      .catch((e: unknown) => e);
+    expect(isDfdaemonError(err, 'DF_ERR_PIECE_DIGEST_MISMATCH')).toBe(true);
+    expect(t.hasPiece(0)).toBe(false);
+    const ok = await t.writePiece({ number: 0, offset: 0, chunks: chunksOf(piece(0)), trafficType: 'remote-peer', expectedDigest: sha(piece(0)) });
+    expect(ok.digest).toBe(sha(piece(0)));
+    await s.stop();
+  });
+
+  it('refuses short, long and out-of-range pieces', async () => {
+    const s = await open2(false);
+    const t = await create(s);
+    const short = await t.writePiece({ number: 0, offset: 0, chunks: chunksOf(piece(0).subarray(10)), trafficType: 'remote-peer' }).catch((e: unknown) => e);
+    expect(isDfdaemonError(short, 'DF_ERR_PARENT_FAILED')).toBe(true);
+    const long = await t.writePiece({ number: 3, offset: 3 * PIECE, chunks: chunksOf(piece(2)), trafficType: 'remote-peer' }).catch((e: unknown) => e);
+    expect(isDfdaemonError(long, 'DF_ERR_PARENT_FAILED')).toBe(true);
+    expect(() => t.assertPieceNumber(4)).toThrow(/out of range/);
+    expect(() => t.assertPieceNumber(-1)).toThrow(/out of range/);
+    expect(t.pieces()).toHaveLength(0);
+    await s.stop();
+  });
+
+  it('turns ENOSPC into DF_ERR_NO_SPACE and records nothing (FullDiskFake)', async () => {
+    // FullDiskFake: a real file whose writes fail with ENOSPC after `budget` bytes, like a full disk.
+    let budget = PIECE + PIECE / 2;
+    const fullDisk: OpenFile = async (path, flags, mode) => {
+      const fh = await open(path, flags, mode);
+      const write = fh.write.bind(fh) as (...a: unknown[]) => Promise<{ bytesWritten: number }>;
+      (fh as unknown as { write: unknown }).write = async (buf: Buffer, off: number, len: number, pos: number | null) => {
+        if (path.endsWith('.pieces')) return write(buf, off, len, pos);
+        if (budget < len) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        budget -= len;
+        return write(buf, off, len, pos);
+      };
+      return fh as FileHandle;
+    };
+    const s = await open2(true, fullDisk);
+    const t = await create(s);
+    await t.writePiece({ number: 0, offset: 0, chunks: chunksOf(piece(0)), trafficType: 'back-to-source' });
+    const err = await t.writePiece({ number: 1, offset: PIECE, chunks: chunksOf(piece(1)), trafficType: 'back-to-source' }).catch((e: unknown) => e);
+    expect(isDfdaemonError(err, 'DF_ERR_NO_SPACE')).toBe(true);
+    expect(t.pieces().map((p) => p.number)).toEqual([0]);
+    await expect(t.markFinished()).rejects.toThrow(/missing/);
+    await s.stop();
+  });
+
+  it('waitForPiece resolves when the piece lands and rejects when the task is deleted', async () => {
+    const s = await open2(false);
+    const t = await create(s);
+    const waiting = t.waitForPiece(2);
+    const doomed = t.waitForPiece(3);
+    await t.writePiece({ number: 2, offset: 2 * PIECE, chunks: chunksOf(piece(2)), trafficType: 'back-to-source' });
+    expect((await waiting).number).toBe(2);
+    await s.delete(TASK);
+    await expect(doomed).rejects.toThrow(/deleted/);
+    expect(s.get(TASK)).toBeUndefined();
+    await s.stop();
+  });
+});

@@ -1,0 +1,495 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, type ReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
+import { DfdaemonError, storageError } from '../errors.js';
+import { writeFileAtomic } from './atomic-file.js';
+
+export type TrafficType = 'back-to-source' | 'remote-peer' | 'local-peer';
+
+/** One finished piece as recorded in the journal: its bytes were durable before this was written. */
+export interface PieceRecord {
+  number: number;
+  offset: number;
+  length: number;
+  /** `sha256:<hex>` of the piece bytes. */
+  digest: string;
+  parentId?: string;
+  trafficType: TrafficType;
+  costMs: number;
+  /** Unix milliseconds. */
+  createdAt: number;
+}
+
+export interface TaskMetadata {
+  id: string;
+  url: string;
+  pieceLength: number;
+  /** null while a source without Content-Length is still streaming. */
+  contentLength: number | null;
+  responseHeader: Record<string, string>;
+  /** Whole-task digest the content was verified against, `sha256:<hex>`. */
+  digest?: string;
+  /** Unix milliseconds. */
+  createdAt: number;
+  updatedAt: number;
+  finishedAt?: number;
+  failedAt?: number;
+  failure?: string;
+}
+
+/** Opens a file; tests inject a fake that fails with ENOSPC to exercise the disk-full path. */
+export type OpenFile = (path: string, flags: string, mode?: number) => Promise<FileHandle>;
+
+export interface WritePieceOptions {
+  number: number;
+  offset: number;
+  /** Exact expected length; undefined = whatever the stream yields (up to the piece length). */
+  length?: number;
+  chunks: AsyncIterable<Buffer>;
+  /** When set, the piece is refused (never recorded) unless its sha256 matches. */
+  expectedDigest?: string;
+  parentId?: string;
+  trafficType: TrafficType;
+  signal?: AbortSignal;
+}
+
+export interface TaskStoreDeps {
+  meta: TaskMetadata;
+  pieces?: Iterable<PieceRecord>;
+  contentPath: string;
+  metaPath: string;
+  journalPath: string;
+  /** Byte size of the journal's valid prefix (appends go after it). */
+  journalBytes?: number;
+  openFile: OpenFile;
+  now?: () => number;
+  /** Piece bytes are gathered into positional writes of this size (bytes). */
+  writeBufferBytes?: number;
+}
+
+type PieceListener = (piece: PieceRecord) => void;
+type EndListener = (err: Error | undefined) => void;
+
+interface PendingCommit {
+  record: PieceRecord;
+  resolve: () => void;
+  reject: (err: Error) => void;
+}
+
+/** 1 MiB reads: measured ~1.6x faster than the 64 KiB default on this kind of machine. */
+export const READ_HIGH_WATER_MARK = 1024 * 1024;
+const DEFAULT_WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/**
+ * One task's content file (pieces written at their offsets) plus its durable metadata:
+ * `<id>.json` (atomic rewrite) and `<id>.pieces`, an append-only journal with one JSON line per
+ * finished piece. A piece line is appended only after the content file was fdatasync'ed, so a
+ * crash at any moment never leaves a recorded piece whose bytes are not on disk.
+ */
+export class TaskStore {
+  readonly id: string;
+  readonly contentPath: string;
+  private metaValue: TaskMetadata;
+  private readonly metaPath: string;
+  private readonly journalPath: string;
+  private readonly openFile: OpenFile;
+  private readonly now: () => number;
+  private readonly writeBufferBytes: number;
+  private readonly finished = new Map<number, PieceRecord>();
+  private readonly writing = new Set<number>();
+  private readonly pieceListeners = new Set<PieceListener>();
+  private readonly endListeners = new Set<EndListener>();
+  private pendingCommits: PendingCommit[] = [];
+  private committing = false;
+  private contentFh: Promise<FileHandle> | undefined;
+  private journalFh: Promise<FileHandle> | undefined;
+  private journalBytes: number;
+  private pins = 0;
+  private deleted = false;
+
+  constructor(deps: TaskStoreDeps) {
+    this.metaValue = deps.meta;
+    this.id = deps.meta.id;
+    this.contentPath = deps.contentPath;
+    this.metaPath = deps.metaPath;
+    this.journalPath = deps.journalPath;
+    this.openFile = deps.openFile;
+    this.now = deps.now ?? Date.now;
+    this.writeBufferBytes = deps.writeBufferBytes ?? DEFAULT_WRITE_BUFFER_BYTES;
+    this.journalBytes = deps.journalBytes ?? 0;
+    for (const p of deps.pieces ?? []) this.finished.set(p.number, p);
+  }
+
+  get meta(): Readonly<TaskMetadata> {
+    return this.metaValue;
+  }
+
+  get pieceLength(): number {
+    return this.metaValue.pieceLength;
+  }
+
+  get contentLength(): number | null {
+    return this.metaValue.contentLength;
+  }
+
+  /** Number of pieces, or undefined while the content length is unknown. */
+  get pieceCount(): number | undefined {
+    const len = this.metaValue.contentLength;
+    return len === null ? undefined : Math.ceil(len / this.metaValue.pieceLength);
+  }
+
+  get isFinished(): boolean {
+    return this.metaValue.finishedAt !== undefined;
+  }
+
+  get isFailed(): boolean {
+    return this.metaValue.failedAt !== undefined && this.metaValue.finishedAt === undefined;
+  }
+
+  /** True while a reader or a download holds the task: GC never evicts it then. */
+  get inUse(): boolean {
+    return this.pins > 0 || this.writing.size > 0;
+  }
+
+  get isDeleted(): boolean {
+    return this.deleted;
+  }
+
+  /** Bytes of finished pieces. */
+  get finishedBytes(): number {
+    let sum = 0;
+    for (const p of this.finished.values()) sum += p.length;
+    return sum;
+  }
+
+  hasPiece(number: number): boolean {
+    return this.finished.has(number);
+  }
+
+  getPiece(number: number): PieceRecord | undefined {
+    return this.finished.get(number);
+  }
+
+  /** Finished pieces in number order. */
+  pieces(): PieceRecord[] {
+    return [...this.finished.values()].sort((a, b) => a.number - b.number);
+  }
+
+  /** True when every piece of a known-length task is recorded. */
+  hasAllPieces(): boolean {
+    const count = this.pieceCount;
+    return count !== undefined && this.finished.size === count;
+  }
+
+  /** Holds the task against GC; call the returned function when done (idempotent). */
+  pin(): () => void {
+    this.pins += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.pins -= 1;
+    };
+  }
+
+  /** Throws DF_ERR_PIECE_OUT_OF_RANGE for a number outside the task. */
+  assertPieceNumber(number: number): void {
+    const count = this.pieceCount;
+    if (!Number.isInteger(number) || number < 0 || (count !== undefined && number >= count)) {
+      throw new DfdaemonError(
+        'DF_ERR_PIECE_OUT_OF_RANGE',
+        `piece ${number} is out of range for task ${this.id} (${count ?? 'unknown'} pieces)`,
+      );
+    }
+  }
+
+  /** Expected offset/length of piece `number` (length undefined while the content length is unknown). */
+  pieceBounds(number: number): { offset: number; length: number | undefined } {
+    this.assertPieceNumber(number);
+    const offset = number * this.metaValue.pieceLength;
+    const total = this.metaValue.contentLength;
+    const length = total === null ? undefined : Math.min(this.metaValue.pieceLength, total - offset);
+    return { offset, length };
+  }
+
+  async writePiece(o: WritePieceOptions): Promise<PieceRecord> {
+    this.assertWritable();
+    const bounds = this.pieceBounds(o.number);
+    if (o.offset !== bounds.offset) {
+      throw new DfdaemonError('DF_ERR_INVALID_ARGUMENT', `piece ${o.number} must start at ${bounds.offset}, not ${o.offset}`);
+    }
+    const expectedLength = o.length ?? bounds.length;
+    if (bounds.length !== undefined && expectedLength !== bounds.length) {
+      throw new DfdaemonError('DF_ERR_INVALID_ARGUMENT', `piece ${o.number} has ${bounds.length} bytes, not ${expectedLength}`);
+    }
+    const existing = this.finished.get(o.number);
+    if (existing !== undefined) return existing;
+    if (this.writing.has(o.number)) {
+      throw new DfdaemonError('DF_ERR_STORAGE', `piece ${o.number} of task ${this.id} is already being written`);
+    }
+    this.writing.add(o.number);
+    const startedAt = this.now();
+    try {
+      const fh = await this.contentHandle();
+      const hash = createHash('sha256');
+      const maxLength = expectedLength ?? this.metaValue.pieceLength;
+      let pending: Buffer[] = [];
+      let pendingBytes = 0;
+      let flushed = 0;
+      let received = 0;
+      let inflight: Promise<void> = Promise.resolve();
+      let writeErr: unknown;
+      const flush = async (): Promise<void> => {
+        const buf = pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, pendingBytes);
+        const position = o.offset + flushed;
+        flushed += pendingBytes;
+        pending = [];
+        pendingBytes = 0;
+        // One write in flight while the next buffer fills: network and disk overlap.
+        await inflight;
+        if (writeErr !== undefined) throw storageError(writeErr, `writing piece ${o.number}`);
+        inflight = writeFully(fh, buf, position).catch((err: unknown) => {
+          writeErr = err;
+        });
+      };
+      for await (const chunk of o.chunks) {
+        if (o.signal?.aborted === true) throw abortError(o.signal);
+        received += chunk.length;
+        if (received > maxLength) {
+          throw new DfdaemonError('DF_ERR_PARENT_FAILED', `piece ${o.number} is longer than ${maxLength} bytes`);
+        }
+        hash.update(chunk);
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes >= this.writeBufferBytes) await flush();
+      }
+      if (pendingBytes > 0) await flush();
+      await inflight;
+      if (writeErr !== undefined) throw storageError(writeErr, `writing piece ${o.number}`);
+      if (expectedLength !== undefined && received !== expectedLength) {
+        throw new DfdaemonError(
+          'DF_ERR_PARENT_FAILED',
+          `piece ${o.number} ended after ${received} of ${expectedLength} bytes`,
+        );
+      }
+      const digest = `sha256:${hash.digest('hex')}`;
+      if (o.expectedDigest !== undefined && o.expectedDigest !== digest) {
+        throw new DfdaemonError(
+          'DF_ERR_PIECE_DIGEST_MISMATCH',
+          `piece ${o.number} of task ${this.id} has digest ${digest}, expected ${o.expectedDigest}`,
+        );
+      }
+      const record: PieceRecord = {
+        number: o.number,
+        offset: o.offset,
+        length: received,
+        digest,
+        trafficType: o.trafficType,
+        costMs: this.now() - startedAt,
+        createdAt: this.now(),
+        ...(o.parentId === undefined ? {} : { parentId: o.parentId }),
+      };
+      await this.commit(record);
+      return record;
+    } finally {
+      this.writing.delete(o.number);
+    }
+  }
+
+  /** Sets the content length of a streamed task once the source ended. */
+  async setContentLength(contentLength: number): Promise<void> {
+    this.metaValue = { ...this.metaValue, contentLength, updatedAt: this.now() };
+    await this.saveMeta();
+  }
+
+  /** Records the task as complete; `digest` is the verified whole-task digest, when known. */
+  async markFinished(digest?: string): Promise<void> {
+    if (!this.hasAllPieces()) {
+      throw new DfdaemonError('DF_ERR_STORAGE', `task ${this.id} cannot finish: pieces are missing`);
+    }
+    const now = this.now();
+    const { failedAt: _f, failure: _r, ...rest } = this.metaValue;
+    this.metaValue = { ...rest, finishedAt: now, updatedAt: now, ...(digest === undefined ? {} : { digest }) };
+    await this.saveMeta();
+    this.emitEnd(undefined);
+  }
+
+  async markFailed(err: Error): Promise<void> {
+    const now = this.now();
+    this.metaValue = { ...this.metaValue, failedAt: now, updatedAt: now, failure: err.message };
+    await this.saveMeta().catch(() => undefined);
+    this.emitEnd(err);
+  }
+
+  /** Clears a previous failure so a new download may resume the task. */
+  resetFailure(): void {
+    if (this.metaValue.failedAt === undefined) return;
+    const { failedAt: _f, failure: _r, ...rest } = this.metaValue;
+    this.metaValue = rest;
+  }
+
+  /** Bumps updatedAt (GC orders by it); persisted lazily with the next metadata write. */
+  touch(): void {
+    this.metaValue = { ...this.metaValue, updatedAt: this.now() };
+  }
+
+  /** Reads bytes [start, endInclusive] of the content file, 1 MiB at a time. */
+  createReadStream(start: number, endInclusive: number): ReadStream {
+    return createReadStream(this.contentPath, { start, end: endInclusive, highWaterMark: READ_HIGH_WATER_MARK });
+  }
+
+  /** Calls `listener` for every piece recorded from now on. Returns the unsubscribe function. */
+  onPiece(listener: PieceListener): () => void {
+    this.pieceListeners.add(listener);
+    return () => this.pieceListeners.delete(listener);
+  }
+
+  /** Calls `listener` once the task finished (err undefined), failed or was deleted. */
+  onEnd(listener: EndListener): () => void {
+    this.endListeners.add(listener);
+    return () => this.endListeners.delete(listener);
+  }
+
+  /** Resolves with the piece when it is recorded; rejects if the task fails/ends without it or on abort. */
+  waitForPiece(number: number, signal?: AbortSignal): Promise<PieceRecord> {
+    const have = this.finished.get(number);
+    if (have !== undefined) return Promise.resolve(have);
+    return new Promise((resolve, reject) => {
+      const cleanup = (): void => {
+        offPiece();
+        offEnd();
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const offPiece = this.onPiece((p) => {
+        if (p.number !== number) return;
+        cleanup();
+        resolve(p);
+      });
+      const offEnd = this.onEnd((err) => {
+        cleanup();
+        reject(err ?? new DfdaemonError('DF_ERR_PIECE_NOT_FOUND', `task ${this.id} ended without piece ${number}`));
+      });
+      const onAbort = (): void => {
+        cleanup();
+        reject(abortError(signal as AbortSignal));
+      };
+      if (signal?.aborted === true) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Closes open files. */
+  async close(): Promise<void> {
+    const handles = [this.contentFh, this.journalFh];
+    this.contentFh = undefined;
+    this.journalFh = undefined;
+    for (const h of handles) {
+      if (h !== undefined) await (await h.catch(() => undefined))?.close().catch(() => undefined);
+    }
+  }
+
+  /** Closes and removes content and metadata. Readers that already opened the file keep reading. */
+  async delete(): Promise<void> {
+    this.deleted = true;
+    await this.close();
+    await rm(this.contentPath, { force: true });
+    await rm(this.journalPath, { force: true });
+    await rm(this.metaPath, { force: true });
+    this.emitEnd(new DfdaemonError('DF_ERR_TASK_NOT_FOUND', `task ${this.id} was deleted`));
+  }
+
+  /** Persists the task metadata atomically. */
+  async saveMeta(): Promise<void> {
+    try {
+      await writeFileAtomic(this.metaPath, JSON.stringify(this.metaValue));
+    } catch (err) {
+      throw storageError(err, `saving metadata of task ${this.id}`);
+    }
+  }
+
+  private assertWritable(): void {
+    if (this.deleted) throw new DfdaemonError('DF_ERR_TASK_NOT_FOUND', `task ${this.id} was deleted`);
+  }
+
+  private contentHandle(): Promise<FileHandle> {
+    this.contentFh ??= this.openFile(this.contentPath, 'r+', 0o600).catch((err: unknown) => {
+      this.contentFh = undefined;
+      throw storageError(err, `opening the content of task ${this.id}`);
+    });
+    return this.contentFh;
+  }
+
+  private journalHandle(): Promise<FileHandle> {
+    this.journalFh ??= this.openFile(this.journalPath, 'a', 0o600).catch((err: unknown) => {
+      this.journalFh = undefined;
+      throw storageError(err, `opening the journal of task ${this.id}`);
+    });
+    return this.journalFh;
+  }
+
+  private commit(record: PieceRecord): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pendingCommits.push({ record, resolve, reject });
+      if (!this.committing) void this.flushCommits();
+    });
+  }
+
+  /**
+   * Group commit: one fdatasync of the content file covers every piece written so far, then one
+   * journal append + fdatasync records them all. Order matters: data first, record second.
+   */
+  private async flushCommits(): Promise<void> {
+    this.committing = true;
+    while (this.pendingCommits.length > 0) {
+      const batch = this.pendingCommits;
+      this.pendingCommits = [];
+      try {
+        this.assertWritable();
+        const content = await this.contentHandle();
+        await content.datasync();
+        const journal = await this.journalHandle();
+        const text = batch.map((b) => `${JSON.stringify(b.record)}\n`).join('');
+        const bytes = Buffer.from(text);
+        try {
+          await writeFully(journal, bytes, null);
+          await journal.datasync();
+        } catch (err) {
+          // A torn append must not glue onto the next record: cut back to the last good line.
+          await journal.truncate(this.journalBytes).catch(() => undefined);
+          throw err;
+        }
+        this.journalBytes += bytes.length;
+        for (const b of batch) this.finished.set(b.record.number, b.record);
+        this.metaValue = { ...this.metaValue, updatedAt: this.now() };
+        for (const b of batch) {
+          b.resolve();
+          for (const l of [...this.pieceListeners]) l(b.record);
+        }
+      } catch (err) {
+        const e = storageError(err, `recording pieces of task ${this.id}`);
+        for (const b of batch) b.reject(e);
+      }
+    }
+    this.committing = false;
+  }
+
+  private emitEnd(err: Error | undefined): void {
+    for (const l of [...this.endListeners]) l(err);
+  }
+}
+
+async function writeFully(fh: FileHandle, buf: Buffer, position: number | null): Promise<void> {
+  let off = 0;
+  while (off < buf.length) {
+    const { bytesWritten } = await fh.write(buf, off, buf.length - off, position === null ? null : position + off);
+    if (bytesWritten <= 0) throw Object.assign(new Error('short write'), { code: 'EIO' });
+    off += bytesWritten;
+  }
+}
+
+function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  if (reason instanceof Error) return reason;
+  return new DfdaemonError('DF_ERR_CANCELLED', 'download cancelled');
+}
