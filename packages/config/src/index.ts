@@ -1,1 +1,10 @@
-export {};
+export { z } from 'zod';
+export { duration, parseDuration, DURATION_EXPECTED } from './duration.js';
+export { byteSize, parseByteSize, BYTE_SIZE_EXPECTED } from './byte-size.js';
+export { ConfigError, formatConfigIssues } from './config-error.js';
+export type { ConfigIssue } from './config-error.js';
+export { loadConfig, parseConfig, formatPath } from './load-config.js';
+export type { LoadConfigOptions } from './load-config.js';
+export { exitOnConfigError, loadConfigOrExit } from './exit-on-config-error.js';
+export type { ExitIo } from './exit-on-config-error.js';
+export { deepFreeze } from './deep-freeze.js';
