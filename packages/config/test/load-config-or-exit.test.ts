@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // A real process: compile the package, run a tiny service entry that calls loadConfigOrExit on a
 // bad file, and check what an operator would see (exit status 1, the message, no stack trace).
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-// Inside the package so that the compiled code resolves zod and yaml from its node_modules.
-const outDir = join(packageDir, `.test-dist-${process.pid}`);
+// Under the package's node_modules (ignored by git) so that the compiled code resolves zod and yaml.
+const outDir = join(packageDir, 'node_modules', `.test-dist-${process.pid}`);
 const work = mkdtempSync(join(tmpdir(), 'd7y-config-exit-'));
 
 beforeAll(async () => {

@@ -2,7 +2,7 @@ export { assertNever } from './assert-never.js';
 export { InvalidIdError } from './invalid-id-error.js';
 export { hostId, isHostId, assertHostId, SEED_SUFFIX } from './host-id.js';
 export { peerId, isPeerId, assertPeerId } from './peer-id.js';
-export { taskId, canonicalTaskUrl, isTaskId, assertTaskId, DEFAULT_FILTERED_QUERY_PARAMS } from './task-id.js';
+export { taskId, canonicalTaskUrl, blobDigestTaskId, isTaskId, assertTaskId, DEFAULT_FILTERED_QUERY_PARAMS } from './task-id.js';
 export type { TaskIdOptions } from './task-id.js';
 export {
   MIN_PIECE_LENGTH, MAX_PIECE_LENGTH, pieceLength, assertPieceLength, pieceCount, pieceRange, piecesForRange,

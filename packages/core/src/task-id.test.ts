@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { InvalidIdError } from './invalid-id-error.js';
-import { DEFAULT_FILTERED_QUERY_PARAMS, assertTaskId, canonicalTaskUrl, isTaskId, taskId } from './task-id.js';
+import { DEFAULT_FILTERED_QUERY_PARAMS, assertTaskId, blobDigestTaskId, canonicalTaskUrl, isTaskId, taskId } from './task-id.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -77,6 +77,32 @@ describe('taskId', () => {
     [{ url: 'https://example.com', pieceLength: -4 }, /pieceLength/],
   ])('rejects %j', (opts, message) => {
     expect(() => taskId(opts)).toThrow(message);
+  });
+});
+
+describe('blobDigestTaskId', () => {
+  const hex = 'b2c366cce7e68013d5441c6326d5a3e1b12aeb5ed58564d0fd3fa089bc29cb6e';
+  it.each([
+    [`http://registry.example.com/v2/library/ubuntu/blobs/sha256:${hex}`, hex],
+    [`http://localhost:5000/v2/myrepo/blobs/sha256:${hex}?ns=docker.io`, hex],
+    [`https://registry.io/v2/org/team/project/blobs/sha256:${hex}`, hex],
+    // Upstream takes sha512 verbatim; we keep task IDs at 64 hex and fall back to the URL rule.
+    [`https://r.example/v2/a/blobs/sha512:${'a'.repeat(128)}`, undefined],
+    ['http://registry.example.com/v2/repo/manifests/sha256:abc', undefined],
+    ['http://registry.example.com/blobs/sha256:abc', undefined],
+    ['http://registry.example.com/v2/repo/blobs/invalid-digest', undefined],
+    [`http://registry.example.com/v2/repo/blobs/sha256:${hex.toUpperCase()}`, undefined],
+    ['https://example.com/file.txt', undefined],
+  ])('%s → %s', (url, expected) => {
+    expect(blobDigestTaskId(url)).toBe(expected);
+  });
+
+  it('is used by taskId only when asked, after the content rule', () => {
+    const url = `https://r.example/v2/lib/a/blobs/sha256:${hex}`;
+    expect(taskId({ url, blobDigestBased: true })).toBe(hex);
+    expect(taskId({ url })).toBe(sha256(`${url}STANDARD`));
+    expect(taskId({ url, blobDigestBased: true, contentForCalculatingTaskId: 'c' })).toBe(sha256('c'));
+    expect(taskId({ url: 'https://example.com', blobDigestBased: true, filteredQueryParams: [] })).toBe(sha256('https://example.comSTANDARD'));
   });
 });
 

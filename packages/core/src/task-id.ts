@@ -39,11 +39,31 @@ export interface TaskIdOptions {
   filteredQueryParams?: readonly string[] | undefined;
   /** When set, the task ID is sha256 of this text alone (header X-Dragonfly-Content-For-Calculating-Task-ID). */
   contentForCalculatingTaskId?: string | undefined;
+  /**
+   * Registry mirror option (upstream `enableTaskIDBasedBlobDigest`): an OCI blob URL's sha256 digest
+   * is the task ID, so one blob pulled through two registries is one task.
+   */
+  blobDigestBased?: boolean | undefined;
+}
+
+// Upstream's OCI blob URL shape: <scheme>://<registry>/v2/<repository>/blobs/<digest>[?query].
+const BLOB_URL = /^(.*):\/\/(.*)\/v2\/(.*)\/blobs\/([^?]+)(?:\?.*)?$/s;
+const SHA256_DIGEST = /^sha256:([0-9a-f]{64})$/;
+
+/**
+ * The task ID of an OCI blob URL: the hex of its sha256 digest, or undefined when the URL is not a
+ * blob URL or its digest is not sha256. Upstream also takes sha512/crc32 digests verbatim; we do not,
+ * because a task ID must stay 64 lower-case hex (callers fall back to the URL rule).
+ */
+export function blobDigestTaskId(url: string): string | undefined {
+  const digest = BLOB_URL.exec(url)?.[4];
+  return digest === undefined ? undefined : SHA256_DIGEST.exec(digest)?.[1];
 }
 
 /**
  * Task ID exactly as the upstream Rust client computes it:
  *   content given → hex(sha256(content));
+ *   blobDigestBased and an OCI blob URL with a sha256 digest → that digest's hex;
  *   otherwise      → hex(sha256(canonicalUrl ‖ tag ‖ application ‖ revision ‖ decimal(pieceLength) ‖ "STANDARD"))
  * where absent parts contribute nothing and canonicalUrl is described at `canonicalTaskUrl`.
  */
@@ -53,6 +73,10 @@ export function taskId(opts: TaskIdOptions): string {
       throw new TypeError('contentForCalculatingTaskId must be a string');
     }
     return createHash('sha256').update(opts.contentForCalculatingTaskId, 'utf8').digest('hex');
+  }
+  if (opts.blobDigestBased === true) {
+    const fromBlob = blobDigestTaskId(opts.url);
+    if (fromBlob !== undefined) return fromBlob;
   }
   const hash = createHash('sha256').update(canonicalTaskUrl(opts.url, opts.filteredQueryParams ?? DEFAULT_FILTERED_QUERY_PARAMS), 'utf8');
   for (const [name, part] of [['tag', opts.tag], ['application', opts.application], ['revision', opts.revision]] as const) {

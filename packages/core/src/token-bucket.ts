@@ -188,12 +188,12 @@ export class TokenBucket {
     // Wait until the next chunk (never more than `burst`, which is all the bucket can hold) has accrued.
     const needed = Math.min(head.remaining, this.burstTokens) - this.tokens;
     const waitMs = Math.max(1, Math.ceil((needed * 1000) / this.ratePerSecond));
-    const handle = this.timers.setTimeout(() => {
+    // Not unref()ed on purpose: a caller is awaiting this timer, and the timer only exists while
+    // someone waits (close() clears it).
+    this.timer = this.timers.setTimeout(() => {
       this.timer = undefined;
       this.pump();
     }, waitMs);
-    (handle as { unref?: () => void } | null)?.unref?.();
-    this.timer = handle;
   }
 
   private disarm(): void {

@@ -82,6 +82,22 @@ describe('createLogger redaction', () => {
     expect(raw()).toContain('"component":"proxy"');
   });
 
+  it('redacts bindings of grandchildren and of children made with options', () => {
+    const { logger, raw } = capture();
+    logger.child({ a: 1 }).child({ headers: { authorization: 'Bearer grandchild-secret' } }).info('g');
+    logger.child({ password: 'opts-child-secret' }, { level: 'debug' }).debug('o');
+    expect(raw()).toContain('"msg":"g"');
+    expect(raw()).toContain('"msg":"o"');
+    expect(raw()).not.toContain('grandchild-secret');
+    expect(raw()).not.toContain('opts-child-secret');
+  });
+
+  it('redacts printf-style arguments', () => {
+    const { logger, lines } = capture();
+    logger.info('proxying with %s to %s', 'Bearer printf-secret-1', 'https://u:printf-pw@h/');
+    expect(lines()[0]?.msg).toBe('proxying with Bearer [Redacted] to https://u:[Redacted]@h/');
+  });
+
   it('keeps err serialization (type, message, stack) and scrubs secrets inside it', () => {
     const { logger, lines } = capture();
     const err = Object.assign(new TypeError('fetch https://bob:err-pw-1@host/x failed'), { code: 'E_X', password: 'err-pw-2' });

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Writable } from 'node:stream';
 import { pino, type DestinationStream, type Level, type Logger, type LoggerOptions } from 'pino';
 import { redactString, redactValue } from './redact.js';
@@ -46,7 +47,7 @@ export function createLogger(opts: CreateLoggerOptions = {}): Logger {
     },
   };
   if (opts.name !== undefined) options.name = opts.name;
-  if (opts.base !== undefined) options.base = { ...(redactValue(opts.base) as object), pid: process.pid };
+  if (opts.base !== undefined) options.base = { pid: process.pid, hostname: hostname(), ...(redactValue(opts.base) as object) };
   const destination = opts.destination ?? pino.destination({ dest: 1, sync: false });
   const logger = pino(options, opts.pretty === true ? prettyStream(destination) : destination);
   // pino applies the bindings formatter to the root only; children inherit this override of child().
