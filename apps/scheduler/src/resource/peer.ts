@@ -1,0 +1,123 @@
+import { assertNever } from '@d7y/core';
+import type { ByteRange, Priority } from './download.js';
+import type { Host } from './host.js';
+import { PEER_TRANSITIONS, type PeerEvent, type PeerState } from './peer-state.js';
+import { PieceCosts } from './piece-costs.js';
+import { StateMachine } from './state-machine.js';
+import type { Task } from './task.js';
+
+export interface PeerDeps {
+  id: string;
+  task: Task;
+  host: Host;
+  /** Identity (role:hostname of the client certificate) that registered the peer. */
+  owner: string;
+  priority: Priority;
+  range?: ByteRange;
+  /** Pieces the peer downloads at once (upstream default 8). */
+  concurrentPieceCount: number;
+  needBackToSource: boolean;
+  disableBackToSource: boolean;
+  now: () => number;
+}
+
+export class Peer {
+  readonly id: string;
+  readonly task: Task;
+  readonly host: Host;
+  readonly owner: string;
+  readonly fsm: StateMachine<PeerState, PeerEvent>;
+  priority: Priority;
+  range: ByteRange | undefined;
+  concurrentPieceCount: number;
+  /** The scheduler must answer NeedBackToSource (a triggered seed peer, LEVEL3, no seed available). */
+  needBackToSource: boolean;
+  readonly disableBackToSource: boolean;
+  /** Parents this peer must not be given again (failed pieces, reschedule requests). */
+  readonly blockParents = new Set<string>();
+  /** Piece numbers this peer has finished. */
+  readonly finishedPieces = new Set<number>();
+  readonly pieceCosts = new PieceCosts();
+  /** Milliseconds from registration to success. */
+  costMs = 0;
+  readonly createdAt: number;
+  updatedAt: number;
+  /** Last piece finished (ms since epoch); GC of stalled downloads reads it. */
+  pieceUpdatedAt: number;
+  private readonly now: () => number;
+
+  constructor(deps: PeerDeps) {
+    this.id = deps.id;
+    this.task = deps.task;
+    this.host = deps.host;
+    this.owner = deps.owner;
+    this.priority = deps.priority;
+    this.range = deps.range;
+    this.concurrentPieceCount = deps.concurrentPieceCount;
+    this.needBackToSource = deps.needBackToSource;
+    this.disableBackToSource = deps.disableBackToSource;
+    this.now = deps.now;
+    this.createdAt = deps.now();
+    this.updatedAt = this.createdAt;
+    this.pieceUpdatedAt = this.createdAt;
+    this.fsm = new StateMachine<PeerState, PeerEvent>({
+      name: `peer ${deps.id}`,
+      initial: 'Pending',
+      table: PEER_TRANSITIONS,
+      onTransition: (event, from) => this.onTransition(event, from),
+    });
+  }
+
+  get state(): PeerState {
+    return this.fsm.state;
+  }
+
+  touch(): void {
+    this.updatedAt = this.now();
+  }
+
+  finishPiece(number: number, costMs: number): void {
+    this.finishedPieces.add(number);
+    this.pieceCosts.add(costMs);
+    this.pieceUpdatedAt = this.now();
+    this.updatedAt = this.pieceUpdatedAt;
+  }
+
+  private onTransition(event: PeerEvent, from: PeerState): void {
+    this.updatedAt = this.now();
+    switch (event) {
+      case 'RegisterEmpty':
+      case 'RegisterTiny':
+      case 'RegisterSmall':
+      case 'RegisterNormal':
+        return;
+      case 'Download':
+        this.pieceUpdatedAt = this.updatedAt;
+        return;
+      case 'DownloadBackToSource':
+        this.pieceUpdatedAt = this.updatedAt;
+        this.task.backToSourcePeers.add(this.id);
+        this.task.deletePeerInEdges(this.id);
+        return;
+      case 'DownloadSucceeded':
+        if (from === 'BackToSource') this.task.backToSourcePeers.delete(this.id);
+        this.task.deletePeerInEdges(this.id);
+        this.task.peerFailedCount = 0;
+        this.costMs = this.updatedAt - this.createdAt;
+        return;
+      case 'DownloadFailed':
+        if (from === 'BackToSource') {
+          this.task.peerFailedCount += 1;
+          this.task.backToSourcePeers.delete(this.id);
+        }
+        this.task.deletePeerInEdges(this.id);
+        return;
+      case 'Leave':
+        if (from === 'BackToSource') this.task.backToSourcePeers.delete(this.id);
+        this.task.deletePeerInEdges(this.id);
+        return;
+      default:
+        assertNever(event);
+    }
+  }
+}

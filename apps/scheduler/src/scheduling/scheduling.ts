@@ -1,0 +1,141 @@
+import type { Logger } from '@d7y/logger';
+import { SchedulerError } from '../errors.js';
+import type { Peer } from '../resource/peer.js';
+import type { Evaluator } from './evaluator/evaluator.js';
+
+export interface SchedulingConfig {
+  /** Rounds without a parent before giving up with FailedPrecondition (upstream 5). */
+  retryLimit: number;
+  /** Rounds without a parent before sending the peer to the source (upstream 4). */
+  retryBackToSourceLimit: number;
+  /** Milliseconds between rounds, ±25 % jitter (upstream 500 ms). */
+  retryIntervalMs: number;
+  /** Parents handed out per response (upstream 3). */
+  candidateParentLimit: number;
+  /** Peers of the task sampled per round (upstream 15). */
+  filterParentLimit: number;
+}
+
+export type ScheduleResult =
+  | { kind: 'normal'; parents: Peer[] }
+  | { kind: 'needBackToSource'; description: string };
+
+export interface SchedulingDeps {
+  config: SchedulingConfig;
+  evaluator: Evaluator;
+  logger: Logger;
+  /** Waits `ms`, rejecting when `signal` aborts. Injected so tests need no real time. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Uniform in [0, 1): jitter and parent sampling. */
+  random?: () => number;
+}
+
+/** Upstream's ScheduleCandidateParents loop and candidate filter. */
+export class Scheduling {
+  private readonly config: SchedulingConfig;
+  private readonly evaluator: Evaluator;
+  private readonly log: Logger;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(deps: SchedulingDeps) {
+    this.config = deps.config;
+    this.evaluator = deps.evaluator;
+    this.log = deps.logger.child({ component: 'scheduling' });
+    this.sleep = deps.sleep ?? abortableSleep;
+    this.random = deps.random ?? Math.random;
+  }
+
+  /**
+   * Round n = 0, 1, …:
+   *   if the task may go to the source: peer.needBackToSource → NeedBackToSource;
+   *                                     n ≥ retryBackToSourceLimit → NeedBackToSource;
+   *   n ≥ retryLimit → FailedPrecondition "scheduling exceeded RetryLimit";
+   *   drop the peer's current parents, find candidates, add edges; any added → NormalTask;
+   *   else wait retryInterval·(0.75 + 0.5·random) and try again.
+   */
+  async scheduleCandidateParents(peer: Peer, signal?: AbortSignal): Promise<ScheduleResult> {
+    const task = peer.task;
+    const log = this.log.child({ hostId: peer.host.id, taskId: task.id, peerId: peer.id });
+    for (let n = 0; ; n++) {
+      if (signal?.aborted) throw new SchedulerError('DF_ERR_SCHEDULER_CANCELLED', 'the peer stream ended while scheduling');
+      if (peer.fsm.is('Leave', 'Failed')) {
+        throw new SchedulerError('DF_ERR_SCHEDULER_OUT_OF_ORDER', `peer ${peer.id} is ${peer.state}, nothing to schedule`);
+      }
+      if (task.canBackToSource() && !peer.disableBackToSource) {
+        if (peer.needBackToSource) {
+          log.info('peer needs back-to-source');
+          return { kind: 'needBackToSource', description: 'peer needs back-to-source' };
+        }
+        if (n >= this.config.retryBackToSourceLimit) {
+          log.info({ rounds: n }, 'scheduling exceeded RetryBackToSourceLimit');
+          return { kind: 'needBackToSource', description: 'scheduling exceeded RetryBackToSourceLimit' };
+        }
+      }
+      if (n >= this.config.retryLimit) {
+        log.warn({ rounds: n }, 'scheduling exceeded RetryLimit');
+        throw new SchedulerError('DF_ERR_SCHEDULER_RETRY_LIMIT_EXCEEDED', 'scheduling exceeded RetryLimit');
+      }
+
+      task.deletePeerInEdges(peer.id);
+      const parents: Peer[] = [];
+      for (const candidate of this.findCandidateParents(peer)) {
+        if (!task.canAddPeerEdge(candidate.id, peer.id)) continue;
+        task.addPeerEdge(candidate, peer);
+        parents.push(candidate);
+      }
+      if (parents.length > 0) {
+        log.info({ parentIds: parents.map((p) => p.id), rounds: n }, 'selected candidate parents');
+        return { kind: 'normal', parents };
+      }
+      await this.sleep(this.retryDelayMs(), signal);
+    }
+  }
+
+  /** retryInterval·(0.75 + 0.5·random): ±25 % jitter so that retrying peers do not move in lockstep. */
+  retryDelayMs(): number {
+    return this.config.retryIntervalMs * (0.75 + 0.5 * this.random());
+  }
+
+  /**
+   * Samples filterParentLimit peers of the task, keeps those that can serve this child, ranks them
+   * with the evaluator and returns the best candidateParentLimit. Empty unless the child is
+   * ReceivedNormal or Running.
+   */
+  findCandidateParents(peer: Peer): Peer[] {
+    if (!peer.fsm.is('ReceivedNormal', 'Running')) return [];
+    const task = peer.task;
+    const candidates: Peer[] = [];
+    for (const candidate of task.randomPeers(this.config.filterParentLimit, this.random)) {
+      if (candidate === peer || peer.blockParents.has(candidate.id)) continue;
+      const host = candidate.host;
+      if (host === peer.host || host.id === peer.host.id) continue;
+      if (host.disableShared || host.uploadsFailing || host.freeUploadCount <= 0) continue;
+      // A normal peer is a parent only once it is itself fed: by a parent, by the source, or finished.
+      if (!host.isSeed && task.peerInDegree(candidate.id) === 0 && !candidate.fsm.is('BackToSource', 'Succeeded')) continue;
+      if (this.evaluator.isBadParent(candidate)) continue;
+      if (!task.canAddPeerEdge(candidate.id, peer.id)) continue;
+      candidates.push(candidate);
+    }
+    return this.evaluator.evaluateParents(candidates, peer).slice(0, this.config.candidateParentLimit);
+  }
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new SchedulerError('DF_ERR_SCHEDULER_CANCELLED', 'the peer stream ended while scheduling'));
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new SchedulerError('DF_ERR_SCHEDULER_CANCELLED', 'the peer stream ended while scheduling'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    timer.unref();
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
