@@ -24,6 +24,9 @@ export const ERRORS = {
   DF_ERR_CANCELLED: { grpc: status.CANCELLED, exit: 1 },
   DF_ERR_STORAGE: { grpc: status.INTERNAL, exit: 1 },
   DF_ERR_TASK_FAILED: { grpc: status.INTERNAL, exit: 1 },
+  /** The output file exists and --overwrite was not given. */
+  DF_ERR_OUTPUT_EXISTS: { grpc: status.ALREADY_EXISTS, exit: 2 },
+  DF_ERR_DAEMON_UNAVAILABLE: { grpc: status.UNAVAILABLE, exit: 3 },
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

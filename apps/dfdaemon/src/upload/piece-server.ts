@@ -1,0 +1,149 @@
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { TLSSocket } from 'node:tls';
+import { isTaskId } from '@d7y/core';
+import type { Logger } from '@d7y/logger';
+import { followReloads, httpsServerOptions, identityFromSocket, type TlsSource } from '@d7y/tls';
+import { throttle, type BandwidthLimiter } from '../rate-limit/bandwidth-limiter.js';
+import type { Storage } from '../storage/storage.js';
+
+export interface PieceServerDeps {
+  storage: Storage;
+  tls: TlsSource;
+  /** upload.bandwidthLimit. */
+  uploadLimiter: BandwidthLimiter;
+  logger: Logger;
+  ip: string;
+  port: number;
+}
+
+/** Header carrying the piece's sha256 (informational: downloaders verify against the scheduler's digest). */
+export const PIECE_DIGEST_HEADER = 'x-dragonfly-piece-digest';
+
+const PATH_RE = /^\/pieces\/([^/]+)\/(\d{1,10})$/;
+
+/**
+ * Piece server (storage.server.tcpPort, 4005): HTTPS with a required client certificate; only
+ * dfdaemon identities may fetch. `GET /pieces/<taskId>/<number>` streams a finished piece from
+ * disk (1 MiB reads, upload bandwidth limit); `Range: bytes=a-b` selects bytes within the piece.
+ */
+export class PieceServer {
+  private readonly deps: PieceServerDeps;
+  private readonly log: Logger;
+  private server: Server | undefined;
+  private unfollow: (() => void) | undefined;
+  private active = 0;
+
+  constructor(deps: PieceServerDeps) {
+    this.deps = deps;
+    this.log = deps.logger.child({ component: 'piece-server' });
+  }
+
+  /** Pieces being served right now. */
+  get activeUploads(): number {
+    return this.active;
+  }
+
+  get port(): number {
+    return (this.server?.address() as AddressInfo | null)?.port ?? 0;
+  }
+
+  async start(): Promise<void> {
+    const server = createServer({ ...httpsServerOptions(this.deps.tls), highWaterMark: 1024 * 1024 } as never, (req, res) => {
+      void this.handle(req, res);
+    });
+    server.keepAliveTimeout = 30_000;
+    this.unfollow = followReloads(server, this.deps.tls);
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.deps.port, this.deps.ip, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.log.info({ port: this.port }, 'piece server listening');
+  }
+
+  async stop(): Promise<void> {
+    this.unfollow?.();
+    const s = this.server;
+    if (s === undefined) return;
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const identity = identityFromSocket(req.socket as TLSSocket);
+    if (identity?.role !== 'dfdaemon') {
+      reply(res, 403, 'only dfdaemon identities may fetch pieces');
+      return;
+    }
+    if (req.method !== 'GET') {
+      reply(res, 405, 'method not allowed');
+      return;
+    }
+    const m = PATH_RE.exec(req.url ?? '');
+    if (m === null || !isTaskId(m[1])) {
+      reply(res, 400, 'expected GET /pieces/<task id>/<piece number>');
+      return;
+    }
+    const taskId = m[1] as string;
+    const number = Number(m[2]);
+    const task = this.deps.storage.get(taskId);
+    if (task === undefined) {
+      reply(res, 404, `task ${taskId} is not here`);
+      return;
+    }
+    const count = task.pieceCount;
+    if (count !== undefined && number >= count) {
+      reply(res, 416, `piece ${number} is out of range (${count} pieces)`);
+      return;
+    }
+    const piece = task.getPiece(number);
+    if (piece === undefined) {
+      reply(res, 404, `piece ${number} is not finished here`);
+      return;
+    }
+    let from = 0;
+    let to = piece.length - 1;
+    const range = req.headers.range;
+    if (range !== undefined) {
+      const r = /^bytes=(\d+)-(\d*)$/.exec(range);
+      if (r === null || Number(r[1]) > to || (r[2] !== '' && Number(r[2]) < Number(r[1]))) {
+        res.setHeader('content-range', `bytes */${piece.length}`);
+        reply(res, 416, `unsatisfiable range ${range} for a ${piece.length}-byte piece`);
+        return;
+      }
+      from = Number(r[1]);
+      if (r[2] !== '') to = Math.min(to, Number(r[2]));
+    }
+    const release = task.pin();
+    this.active += 1;
+    try {
+      const headers: Record<string, string> = {
+        'content-type': 'application/octet-stream',
+        'content-length': String(to - from + 1),
+        [PIECE_DIGEST_HEADER]: piece.digest,
+      };
+      if (range !== undefined) headers['content-range'] = `bytes ${from}-${to}/${piece.length}`;
+      res.writeHead(range === undefined ? 200 : 206, headers);
+      const file = task.createReadStream(piece.offset + from, piece.offset + to);
+      await pipeline(Readable.from(throttle(file, [this.deps.uploadLimiter])), res);
+    } catch (err) {
+      // The downloader went away or the file vanished (deleted task): nothing to answer anymore.
+      this.log.debug({ taskId, piece: number, err }, 'piece upload ended early');
+      res.destroy();
+    } finally {
+      this.active -= 1;
+      release();
+    }
+  }
+}
+
+function reply(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${message}\n`);
+}
