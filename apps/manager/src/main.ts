@@ -1,0 +1,194 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, exitOnConfigError, loadConfig } from '@d7y/config';
+import { createLogger } from '@d7y/logger';
+import type { Logger } from '@d7y/logger';
+import type { FastifyInstance } from 'fastify';
+import { ApplicationRepository } from './applications/application-repository.js';
+import { ApplicationService } from './applications/application-service.js';
+import { JwtKeyError, resolveJwtKey } from './auth/jwt-key.js';
+import { PasswordHasher } from './auth/password-hasher.js';
+import type { ScryptCost } from './auth/password-hasher.js';
+import { RevokedSessionRepository } from './auth/revoked-session-repository.js';
+import { SignInThrottle } from './auth/sign-in-throttle.js';
+import type { SignInThrottleLimits } from './auth/sign-in-throttle.js';
+import { TokenService } from './auth/token-service.js';
+import { parseListenAddress } from './config/listen-address.js';
+import { DEFAULT_CONFIG_PATH, managerConfigSchema } from './config/manager-config.js';
+import type { ManagerConfig } from './config/manager-config.js';
+import { ManagerDatabase } from './db/manager-database.js';
+import type { DatabaseOptions } from './db/manager-database.js';
+import { seedDatabase } from './db/seed-database.js';
+import { PersonalAccessTokenRepository } from './personal-access-tokens/personal-access-token-repository.js';
+import { PersonalAccessTokenService } from './personal-access-tokens/personal-access-token-service.js';
+import { createRestServer } from './rest/create-rest-server.js';
+import type { RouteRecord } from './rest/openapi-document.js';
+import { registerRestApi } from './rest/register-rest-api.js';
+import { SchedulerClusterRepository } from './scheduler-clusters/scheduler-cluster-repository.js';
+import { SchedulerClusterService } from './scheduler-clusters/scheduler-cluster-service.js';
+import { SchedulerRepository } from './schedulers/scheduler-repository.js';
+import { SchedulerService } from './schedulers/scheduler-service.js';
+import { SeedPeerClusterRepository } from './seed-peer-clusters/seed-peer-cluster-repository.js';
+import { SeedPeerClusterService } from './seed-peer-clusters/seed-peer-cluster-service.js';
+import { SeedPeerRepository } from './seed-peers/seed-peer-repository.js';
+import { SeedPeerService } from './seed-peers/seed-peer-service.js';
+import { UserRepository } from './users/user-repository.js';
+import { UserService } from './users/user-service.js';
+
+export const VERSION = '0.1.0';
+
+export interface ManagerDeps {
+  logger: Logger;
+  /** DRAGONFLY_INITIAL_ROOT_PASSWORD. */
+  initialRootPassword?: string | undefined;
+  /** Where the one-time root password is printed. */
+  print?: (text: string) => void;
+  now?: () => number;
+  /** Tests lower the scrypt cost; production uses the default. */
+  passwordCost?: ScryptCost;
+  signInLimits?: SignInThrottleLimits;
+  /** Replaces the configured database (tests: isolated schemas). */
+  databaseOptions?: DatabaseOptions;
+}
+
+export interface RunningManager {
+  rest: FastifyInstance;
+  restRoutes: RouteRecord[];
+  /** Bound REST address, e.g. "https://127.0.0.1:43121". */
+  restUrl: string;
+  database: ManagerDatabase;
+  stop(): Promise<void>;
+}
+
+export function databaseOptionsOf(config: ManagerConfig): DatabaseOptions {
+  const db = config.database;
+  switch (db.type) {
+    case 'sqlite':
+      return { type: 'sqlite', path: db.sqlite.path === '' ? join(config.server.dataDir, 'manager.db') : db.sqlite.path };
+    case 'mysql':
+    case 'mariadb':
+      return { type: 'mysql', host: db.mysql.host, port: db.mysql.port, user: db.mysql.user, password: db.mysql.password, dbname: db.mysql.dbname, tls: db.mysql.tls };
+    case 'postgres':
+      return {
+        type: 'postgres',
+        host: db.postgres.host,
+        port: db.postgres.port,
+        user: db.postgres.user,
+        password: db.postgres.password,
+        dbname: db.postgres.dbname,
+        sslMode: db.postgres.sslMode,
+      };
+  }
+}
+
+/** Builds every component top to bottom and starts them in order; stop() undoes it in reverse. */
+export async function startManager(config: ManagerConfig, deps: ManagerDeps): Promise<RunningManager> {
+  const log = deps.logger;
+  const now = deps.now ?? Date.now;
+  const stack: (() => Promise<void>)[] = [];
+  const stop = async (): Promise<void> => {
+    for (const step of stack.reverse()) await step().catch((err: unknown) => log.error({ err }, 'stop step failed'));
+    stack.length = 0;
+  };
+
+  try {
+    const jwtKey = resolveJwtKey({ configuredKey: config.auth.jwt.key, dataDir: config.server.dataDir });
+    if (jwtKey.source === 'generated') log.info({ file: join(config.server.dataDir, 'jwt.key') }, 'generated a JWT signing key');
+
+    const database = ManagerDatabase.open(deps.databaseOptions ?? databaseOptionsOf(config), { logger: log.child({ component: 'database' }) });
+    stack.push(() => database.destroy());
+    await database.migrate();
+
+    const hasher = new PasswordHasher(deps.passwordCost === undefined ? {} : { cost: deps.passwordCost });
+    await seedDatabase({ database, hasher, initialRootPassword: deps.initialRootPassword, print: deps.print ?? ((t) => process.stdout.write(t)), now });
+
+    const users = new UserRepository({ database, now });
+    const revokedSessions = new RevokedSessionRepository({ database, now });
+    const schedulerClusters = new SchedulerClusterRepository({ database, now });
+    const seedPeerClusters = new SeedPeerClusterRepository({ database, now });
+    const schedulers = new SchedulerRepository({ database, now });
+    const seedPeers = new SeedPeerRepository({ database, now });
+    const applications = new ApplicationRepository({ database, now });
+    const patRepository = new PersonalAccessTokenRepository({ database, now });
+
+    const tlsFiles = config.server.rest.tls;
+    const rest = await createRestServer({
+      logger: log,
+      options: {
+        realm: config.auth.jwt.realm,
+        jwtKey: jwtKey.key,
+        tls: tlsFiles.cert === '' ? undefined : { cert: readFileSync(tlsFiles.cert), key: readFileSync(tlsFiles.key) },
+        bodyLimitBytes: config.server.rest.bodyLimit,
+        allowedOrigins: config.server.rest.cors.allowedOrigins,
+        requestRateLimit: { global: config.server.rest.requestRateLimit, perClient: config.server.rest.requestRateLimitPerClient },
+      },
+    });
+    stack.push(() => rest.app.close());
+
+    const tokens = new TokenService({ jwt: rest.jwt, users, revokedSessions, timeoutMs: config.auth.jwt.timeout, maxRefreshMs: config.auth.jwt.maxRefresh, now });
+    registerRestApi(
+      rest.app,
+      rest.routes,
+      {
+        database,
+        tokens,
+        users: new UserService({ users, hasher, tokens, throttle: new SignInThrottle({ ...(deps.signInLimits === undefined ? {} : { limits: deps.signInLimits }), now }) }),
+        personalAccessTokens: new PersonalAccessTokenService({ tokens: patRepository, users, now }),
+        schedulerClusters: new SchedulerClusterService({ clusters: schedulerClusters, schedulers, seedPeerClusters }),
+        seedPeerClusters: new SeedPeerClusterService({ clusters: seedPeerClusters, seedPeers, schedulerClusters }),
+        schedulers: new SchedulerService({ schedulers, clusters: schedulerClusters }),
+        seedPeers: new SeedPeerService({ seedPeers, clusters: seedPeerClusters }),
+        applications: new ApplicationService({ applications }),
+      },
+      { version: VERSION },
+    );
+
+    const restAddr = parseListenAddress(config.server.rest.addr);
+    await rest.app.listen({ host: restAddr.host, port: restAddr.port });
+    const bound = rest.app.server.address();
+    const boundPort = typeof bound === 'object' && bound !== null ? bound.port : restAddr.port;
+    const restUrl = `${tlsFiles.cert === '' ? 'http' : 'https'}://${restAddr.host === '0.0.0.0' ? '127.0.0.1' : restAddr.host}:${boundPort}`;
+    log.info({ url: restUrl }, 'manager REST API listening');
+
+    return { rest: rest.app, restRoutes: rest.routes, restUrl, database, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function runCli(argv: readonly string[]): Promise<void> {
+  const i = argv.indexOf('--config');
+  const file = i >= 0 ? argv[i + 1] : DEFAULT_CONFIG_PATH;
+  if (file === undefined) exitOnConfigError(new Error('--config needs a file path'));
+  let config: ManagerConfig;
+  try {
+    config = loadConfig(file, managerConfigSchema, { optional: i < 0, env: { prefix: 'DRAGONFLY_MANAGER' } });
+  } catch (err) {
+    if (err instanceof ConfigError) exitOnConfigError(err);
+    throw err;
+  }
+  const logger = createLogger({ name: 'manager', level: config.server.logLevel });
+  let running: RunningManager;
+  try {
+    running = await startManager(config, { logger, initialRootPassword: process.env.DRAGONFLY_INITIAL_ROOT_PASSWORD });
+  } catch (err) {
+    if (err instanceof JwtKeyError) exitOnConfigError(err);
+    logger.fatal({ err }, 'manager failed to start');
+    process.exit(1);
+  }
+  const shutdown = (signal: string): void => {
+    logger.info({ signal }, 'stopping');
+    running.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+// Runs only as the `manager` binary (bin/manager.js imports this file); tests import startManager.
+if (process.argv[1] !== undefined && /(?:^|[\\/])(?:manager|main)(?:\.[cm]?js)?$/.test(process.argv[1])) {
+  await runCli(process.argv.slice(2));
+}

@@ -1,0 +1,58 @@
+import type { FastifyInstance } from 'fastify';
+import { applicationRoutes } from '../applications/application-routes.js';
+import type { ApplicationService } from '../applications/application-service.js';
+import type { TokenService } from '../auth/token-service.js';
+import type { ManagerDatabase } from '../db/manager-database.js';
+import { personalAccessTokenRoutes } from '../personal-access-tokens/personal-access-token-routes.js';
+import type { PersonalAccessTokenService } from '../personal-access-tokens/personal-access-token-service.js';
+import { roleRoutes } from '../roles/role-routes.js';
+import { schedulerClusterRoutes } from '../scheduler-clusters/scheduler-cluster-routes.js';
+import type { SchedulerClusterService } from '../scheduler-clusters/scheduler-cluster-service.js';
+import { schedulerRoutes } from '../schedulers/scheduler-routes.js';
+import type { SchedulerService } from '../schedulers/scheduler-service.js';
+import { seedPeerClusterRoutes } from '../seed-peer-clusters/seed-peer-cluster-routes.js';
+import type { SeedPeerClusterService } from '../seed-peer-clusters/seed-peer-cluster-service.js';
+import { seedPeerRoutes } from '../seed-peers/seed-peer-routes.js';
+import type { SeedPeerService } from '../seed-peers/seed-peer-service.js';
+import { userRoutes } from '../users/user-routes.js';
+import type { UserService } from '../users/user-service.js';
+import { installAuthentication } from './authenticate-hook.js';
+import { openApiDocument } from './openapi-document.js';
+import type { RouteRecord } from './openapi-document.js';
+import { errorResponse } from './schema-parts.js';
+
+export interface RestApiServices {
+  database: ManagerDatabase;
+  tokens: TokenService;
+  users: UserService;
+  personalAccessTokens: PersonalAccessTokenService;
+  schedulerClusters: SchedulerClusterService;
+  seedPeerClusters: SeedPeerClusterService;
+  schedulers: SchedulerService;
+  seedPeers: SeedPeerService;
+  applications: ApplicationService;
+}
+
+/** Authentication first, then every route of /api/v1, health and the OpenAPI document. */
+export function registerRestApi(app: FastifyInstance, routes: readonly RouteRecord[], s: RestApiServices, info: { version: string }): void {
+  installAuthentication(app, { tokens: s.tokens, personalAccessTokens: s.personalAccessTokens });
+
+  userRoutes({ service: s.users })(app);
+  roleRoutes()(app);
+  personalAccessTokenRoutes({ service: s.personalAccessTokens })(app);
+  schedulerClusterRoutes({ service: s.schedulerClusters })(app);
+  seedPeerClusterRoutes({ service: s.seedPeerClusters })(app);
+  schedulerRoutes({ service: s.schedulers })(app);
+  seedPeerRoutes({ service: s.seedPeers })(app);
+  applicationRoutes({ service: s.applications })(app);
+
+  app.get(
+    '/healthy',
+    { config: { access: 'public' }, schema: { tags: ['health'], response: { 200: { type: 'object', properties: { status: { type: 'string' } } }, 503: errorResponse } } },
+    async () => {
+      await s.database.ping();
+      return { status: 'ok' };
+    },
+  );
+  app.get('/openapi.json', { config: { access: 'public' } }, () => openApiDocument(routes, { title: 'Dragonfly manager', version: info.version }));
+}

@@ -1,0 +1,72 @@
+import { writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { join } from 'node:path';
+import { createCa, issueCertificate } from '@d7y/tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT_PASSWORD, startTestManager } from './manager-fixture.js';
+import type { TestManager } from './manager-fixture.js';
+
+function call(url: string, opts: { method: string; ca?: string; body?: unknown; token?: string }): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(
+      u,
+      {
+        method: opts.method,
+        ...(opts.ca === undefined ? {} : { ca: opts.ca }),
+        headers: {
+          ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(opts.token === undefined ? {} : { authorization: `Bearer ${opts.token}` }),
+        },
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+describe('REST over real HTTPS', () => {
+  let t: TestManager;
+  let caPem: string;
+
+  beforeAll(async () => {
+    const ca = createCa({ commonName: 'test CA' });
+    caPem = ca.certPem;
+    const leaf = issueCertificate(ca, { commonName: 'localhost', role: 'manager', usage: 'server', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'd7y-rest-tls-'));
+    writeFileSync(join(dir, 'tls.crt'), leaf.certPem);
+    writeFileSync(join(dir, 'tls.key'), leaf.keyPem, { mode: 0o600 });
+    t = await startTestManager({ config: { server: { rest: { tls: { cert: join(dir, 'tls.crt'), key: join(dir, 'tls.key') } } } } });
+  });
+  afterAll(() => t.stop());
+
+  it('signs in and lists clusters over HTTPS with HSTS', async () => {
+    expect(t.manager.restUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const signIn = await call(`${t.manager.restUrl}/api/v1/users/signin`, { method: 'POST', ca: caPem, body: { name: 'root', password: ROOT_PASSWORD } });
+    expect(signIn.status).toBe(200);
+    const { token } = JSON.parse(signIn.body) as { token: string };
+    const list = await call(`${t.manager.restUrl}/api/v1/scheduler-clusters`, { method: 'GET', ca: caPem, token });
+    expect(list.status).toBe(200);
+    expect(JSON.parse(list.body)).toHaveLength(1);
+    expect(list.headers['strict-transport-security']).toBe('max-age=31536000');
+    const anonymous = await call(`${t.manager.restUrl}/api/v1/scheduler-clusters`, { method: 'GET', ca: caPem });
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('a client that does not trust the CA cannot connect; plain HTTP gets no answer', async () => {
+    await expect(call(`${t.manager.restUrl}/healthy`, { method: 'GET' })).rejects.toThrow(/self.signed|unable to verify|certificate/i);
+    const plain = call(t.manager.restUrl.replace('https:', 'http:') + '/healthy', { method: 'GET' });
+    await expect(plain).rejects.toThrow();
+  });
+});
