@@ -209,7 +209,7 @@ describe('dfcert renew', () => {
       })();
       await waitFor(() => ok > 3, 5000, 'traffic');
       const oldServerSerial = serverSrc.certificate().serialNumber;
-      const result = await dfcert(['renew', '--dir', dir, '--rotate-ca', '--grace', '1s']);
+      const result = await dfcert(['renew', '--dir', dir, '--rotate-ca', '--grace', '2s']);
       expect(result.code).toBe(EXIT.ok);
       const newSerial = serial(join(dir, 'scheduler', 'tls.crt'));
       expect(newSerial).not.toBe(oldServerSerial);
