@@ -1,0 +1,322 @@
+import { chmod, lstat, mkdir, rm } from 'node:fs/promises';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { hostId as makeHostId, peerId as makePeerId } from '@d7y/core';
+import type { Logger } from '@d7y/logger';
+import {
+  addHealthService,
+  dfdaemonDownloadServiceDefinition,
+  dfdaemonUploadServiceDefinition,
+  requestRateLimiter,
+  serverOptions,
+  type HealthReporter,
+} from '@d7y/rpc';
+import { grpcChannelCredentials, grpcServerCredentials, TlsSource } from '@d7y/tls';
+import type { DfdaemonConfig } from './config/dfdaemon-config.js';
+import { BackToSource } from './download/back-to-source.js';
+import { PieceFetcher } from './download/piece-fetcher.js';
+import { TaskManager } from './download/task-manager.js';
+import { BandwidthLimiter } from './rate-limit/bandwidth-limiter.js';
+import { HostAnnouncer, type HostInfo } from './scheduler/host-announcer.js';
+import { PeerToPeerDownloader } from './scheduler/p2p-downloader.js';
+import { SchedulerPool } from './scheduler/scheduler-pool.js';
+import { downloadServiceHandlers } from './service/download-service.js';
+import { uploadServiceHandlers } from './service/upload-service.js';
+import { SourceClient } from './source/source-client.js';
+import { Storage } from './storage/storage.js';
+import { StorageGc } from './storage/storage-gc.js';
+import type { OpenFile } from './storage/task-store.js';
+import { PieceServer } from './upload/piece-server.js';
+
+export interface DfdaemonDeps {
+  config: DfdaemonConfig;
+  logger: Logger;
+  /** Tests inject a filesystem that fails (disk full). */
+  openFile?: OpenFile;
+}
+
+export interface DfdaemonAddresses {
+  uploadPort: number;
+  piecePort: number;
+  socketPath: string;
+  healthPort: number;
+}
+
+/**
+ * The dfdaemon's composition: builds every component from the config, starts them in order
+ * (storage, servers, scheduler announcements, GC) and stops them in reverse.
+ */
+export class Dfdaemon {
+  private readonly config: DfdaemonConfig;
+  private readonly log: Logger;
+  private readonly stack: (() => Promise<void> | void)[] = [];
+  private hostInfo: HostInfo | undefined;
+  private addresses: DfdaemonAddresses | undefined;
+  readonly tasks: TaskManager;
+  readonly storage: Storage;
+  private readonly deps: DfdaemonDeps;
+  private readonly pieceServer: PieceServer;
+  private readonly serverTls: TlsSource;
+  private readonly clientTls: TlsSource;
+  private readonly schedulerTls: TlsSource;
+  private readonly source: SourceClient;
+  private readonly fetcher: PieceFetcher;
+  private readonly pool: SchedulerPool | undefined;
+  private readonly announcer: HostAnnouncer | undefined;
+  private readonly p2p: PeerToPeerDownloader | undefined;
+  private readonly gc: StorageGc;
+  private readonly limiters: BandwidthLimiter[];
+
+  constructor(deps: DfdaemonDeps) {
+    this.deps = deps;
+    const c = deps.config;
+    this.config = c;
+    this.log = deps.logger.child({ component: 'dfdaemon' });
+    const tlsLog = deps.logger.child({ component: 'tls' });
+    const tlsFrom = new Map<string, TlsSource>();
+    const tls = (dir: string): TlsSource => {
+      let s = tlsFrom.get(dir);
+      if (s === undefined) tlsFrom.set(dir, (s = TlsSource.fromDir(dir, { logger: tlsLog })));
+      return s;
+    };
+    this.serverTls = tls(c.upload.server.tlsDir);
+    this.clientTls = tls(c.upload.client.tlsDir);
+    this.schedulerTls = tls(c.scheduler.tlsDir ?? c.upload.client.tlsDir);
+
+    this.storage = new Storage({
+      dir: c.storage.dir,
+      keep: c.storage.keep,
+      logger: deps.logger,
+      writeBufferBytes: c.storage.writeBufferSize,
+      ...(deps.openFile === undefined ? {} : { openFile: deps.openFile }),
+    });
+    const uploadLimiter = new BandwidthLimiter({ bytesPerSecond: c.upload.bandwidthLimit });
+    const downloadLimiter = new BandwidthLimiter({ bytesPerSecond: c.download.bandwidthLimit });
+    const backToSourceLimiter = new BandwidthLimiter({ bytesPerSecond: c.download.backToSourceBandwidthLimit });
+    this.limiters = [uploadLimiter, downloadLimiter, backToSourceLimiter];
+    this.source = new SourceClient({ bodyTimeoutMs: c.download.pieceTimeout });
+    const backToSource = new BackToSource({ source: this.source, limiters: [downloadLimiter, backToSourceLimiter], logger: deps.logger });
+    this.fetcher = new PieceFetcher({ tls: this.clientTls, pieceTimeoutMs: c.download.pieceTimeout });
+    this.pieceServer = new PieceServer({
+      storage: this.storage,
+      tls: this.serverTls,
+      uploadLimiter,
+      logger: deps.logger,
+      ip: c.storage.server.ip,
+      port: c.storage.server.tcpPort,
+    });
+
+    const host = (): HostInfo => {
+      if (this.hostInfo === undefined) throw new Error('host info is known only after the servers started');
+      return this.hostInfo;
+    };
+    if (c.scheduler.addrs.length > 0) {
+      this.pool = new SchedulerPool({ addrs: c.scheduler.addrs, credentials: grpcChannelCredentials(this.schedulerTls) });
+      this.announcer = new HostAnnouncer({ pool: this.pool, host, logger: deps.logger, intervalMs: c.scheduler.announceInterval });
+      this.p2p = new PeerToPeerDownloader({
+        pool: this.pool,
+        announcer: this.announcer,
+        host,
+        backToSource,
+        fetcher: this.fetcher,
+        peerCredentials: grpcChannelCredentials(this.clientTls),
+        downloadLimiters: [downloadLimiter],
+        logger: deps.logger,
+        scheduleTimeoutMs: c.scheduler.scheduleTimeout,
+        maxScheduleCount: c.scheduler.maxScheduleCount,
+        concurrentPieceCount: c.download.concurrentPieceCount,
+        collectedPieceTimeoutMs: c.download.collectedPieceTimeout,
+      });
+    }
+    const isSeed = c.seedPeer.enable;
+    this.tasks = new TaskManager({
+      storage: this.storage,
+      source: this.source,
+      backToSource,
+      ...(this.p2p === undefined ? {} : { p2p: this.p2p }),
+      logger: deps.logger,
+      newPeerId: () => makePeerId(c.host.hostname, c.host.ip, isSeed),
+      concurrentPieceCount: c.download.concurrentPieceCount,
+    });
+    this.gc = new StorageGc({
+      storage: this.storage,
+      logger: deps.logger,
+      intervalMs: c.gc.interval,
+      taskTtlMs: c.gc.policy.taskTTL,
+      diskHighThresholdPercent: c.gc.policy.diskHighThresholdPercent,
+      diskLowThresholdPercent: c.gc.policy.diskLowThresholdPercent,
+      ...(c.gc.policy.diskThreshold > 0 ? { diskThresholdBytes: c.gc.policy.diskThreshold } : {}),
+      onEvicted: (taskId) => this.forgetTask(taskId),
+    });
+  }
+
+  get ports(): DfdaemonAddresses {
+    if (this.addresses === undefined) throw new Error('not started');
+    return this.addresses;
+  }
+
+  get host(): HostInfo | undefined {
+    return this.hostInfo;
+  }
+
+  async start(): Promise<DfdaemonAddresses> {
+    const c = this.config;
+    for (const s of new Set([this.serverTls, this.clientTls, this.schedulerTls])) {
+      s.start();
+      this.stack.push(() => s.stop());
+    }
+    await this.storage.start();
+    this.stack.push(() => this.storage.stop());
+
+    await this.pieceServer.start();
+    this.stack.push(() => this.pieceServer.stop());
+
+    const hostId = makeHostId(c.host.hostname, c.host.ip, c.seedPeer.enable);
+    const upload = new grpc.Server(
+      serverOptions({
+        interceptors: [
+          requestRateLimiter({
+            global: { rps: c.upload.server.requestRateLimit, burst: c.upload.server.requestRateLimit },
+            perClient: { rps: c.upload.server.requestRateLimitPerClient, burst: c.upload.server.requestRateLimitPerClient },
+          }).interceptor,
+        ],
+      }),
+    );
+    upload.addService(
+      dfdaemonUploadServiceDefinition,
+      uploadServiceHandlers({
+        storage: this.storage,
+        tasks: this.tasks,
+        logger: this.deps.logger,
+        hostId,
+        ip: c.host.ip,
+        pieceServerPort: () => this.pieceServer.port,
+      }) as grpc.UntypedServiceImplementation,
+    );
+    const uploadHealth = addHealthService(upload);
+    const uploadPort = await bind(upload, `${hostPort(c.upload.server.ip, c.upload.server.port)}`, grpcServerCredentials(this.serverTls));
+    this.stack.push(() => shutdown(upload, uploadHealth));
+
+    const socketPath = c.download.server.socketPath;
+    await prepareSocket(socketPath);
+    const local = new grpc.Server(
+      serverOptions({
+        interceptors: [
+          requestRateLimiter({ global: { rps: c.download.server.requestRateLimit, burst: c.download.server.requestRateLimit } }).interceptor,
+        ],
+      }),
+    );
+    local.addService(
+      dfdaemonDownloadServiceDefinition,
+      downloadServiceHandlers({ storage: this.storage, tasks: this.tasks, logger: this.deps.logger, hostId }) as grpc.UntypedServiceImplementation,
+    );
+    const localHealth = addHealthService(local);
+    await bind(local, `unix://${socketPath}`, grpc.ServerCredentials.createInsecure());
+    // Local users in the daemon's group may download; nobody else (upstream: 0660).
+    await chmod(socketPath, 0o660);
+    this.stack.push(async () => {
+      await shutdown(local, localHealth);
+      await rm(socketPath, { force: true });
+    });
+
+    const health = await startHealthServer(c.health.server.ip, c.health.server.port);
+    this.stack.push(() => new Promise<void>((resolve) => health.close(() => resolve())));
+
+    this.hostInfo = {
+      id: hostId,
+      hostname: c.host.hostname,
+      ip: c.host.ip,
+      port: uploadPort,
+      downloadPort: this.pieceServer.port,
+      isSeed: c.seedPeer.enable,
+      idc: c.host.idc,
+      location: c.host.location,
+      schedulerClusterId: c.host.schedulerClusterID,
+      disableShared: c.upload.disableShared,
+      uploadBytesPerSecond: c.upload.bandwidthLimit,
+    };
+    if (this.announcer !== undefined) {
+      await this.announcer.start();
+      const announcer = this.announcer;
+      this.stack.push(() => announcer.stop());
+    }
+    this.gc.start();
+    this.stack.push(() => this.gc.stop());
+    this.stack.push(async () => {
+      this.p2p?.close();
+      this.pool?.close();
+      await this.fetcher.close();
+      await this.source.close();
+      for (const l of this.limiters) l.close();
+    });
+    this.addresses = { uploadPort, piecePort: this.pieceServer.port, socketPath, healthPort: (health.address() as AddressInfo).port };
+    this.log.info({ hostId, ...this.addresses, seed: c.seedPeer.enable }, 'dfdaemon ready');
+    return this.addresses;
+  }
+
+  async stop(): Promise<void> {
+    while (this.stack.length > 0) {
+      const step = this.stack.pop() as () => Promise<void> | void;
+      try {
+        await step();
+      } catch (err) {
+        this.log.warn({ err }, 'error while stopping');
+      }
+    }
+  }
+
+  /** Tells the scheduler this host no longer has the task. */
+  private forgetTask(taskId: string): void {
+    const endpoint = this.pool?.pick(taskId);
+    const host = this.hostInfo;
+    if (endpoint === undefined || host === undefined) return;
+    endpoint.client.DeleteTask({ host_id: host.id, task_id: taskId }, { deadline: Date.now() + 5000 }, () => undefined);
+  }
+}
+
+function hostPort(ip: string, port: number): string {
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
+function bind(server: grpc.Server, address: string, creds: grpc.ServerCredentials): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(address, creds, (err, port) => (err === null ? resolve(port) : reject(err)));
+  });
+}
+
+async function shutdown(server: grpc.Server, health: HealthReporter): Promise<void> {
+  health.shutdown();
+  await new Promise<void>((resolve) => {
+    const t = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, 3000);
+    t.unref();
+    server.tryShutdown(() => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+}
+
+/** Creates the socket's directory and removes a stale socket left by a crash (never another kind of file). */
+async function prepareSocket(path: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true, mode: 0o755 });
+  const st = await lstat(path).catch(() => undefined);
+  if (st === undefined) return;
+  if (!st.isSocket()) throw new Error(`${path} exists and is not a socket; refusing to replace it`);
+  await rm(path, { force: true });
+}
+
+function startHealthServer(ip: string, port: number): Promise<HttpServer> {
+  const server = createHttpServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/healthy') res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
+    else res.writeHead(404).end();
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, ip, () => resolve(server));
+  });
+}

@@ -1,0 +1,75 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, exitOnConfigError, loadConfig } from '@d7y/config';
+import { createLogger, LOG_LEVELS } from '@d7y/logger';
+import { dfdaemonConfigSchema } from './config/dfdaemon-config.js';
+import { Dfdaemon } from './dfdaemon.js';
+
+const DEFAULT_CONFIG = '/etc/dragonfly/dfdaemon.yaml';
+
+const USAGE = `Usage: dfdaemon [--config ${DEFAULT_CONFIG}] [--log-level info]
+
+The Dragonfly peer: downloads through P2P, serves pieces to other peers, and answers dfget on a
+unix socket. Without --config, ${DEFAULT_CONFIG} is read if it exists, else built-in defaults apply.
+`;
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseArgs({
+      options: {
+        config: { type: 'string', short: 'c' },
+        'log-level': { type: 'string', short: 'l', default: 'info' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (err) {
+    process.stderr.write(`dfdaemon: ${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (args.values.help === true) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const level = args.values['log-level'] as string;
+  if (!LOG_LEVELS.includes(level)) {
+    process.stderr.write(`dfdaemon: --log-level must be one of ${LOG_LEVELS.join(', ')}\n`);
+    process.exit(2);
+  }
+  const file = args.values.config ?? DEFAULT_CONFIG;
+  let config;
+  try {
+    config = loadConfig(file, dfdaemonConfigSchema, { optional: args.values.config === undefined });
+  } catch (err) {
+    if (err instanceof ConfigError) exitOnConfigError(err);
+    throw err;
+  }
+  const logger = createLogger({ name: 'dfdaemon', level });
+  let daemon: Dfdaemon;
+  try {
+    daemon = new Dfdaemon({ config, logger });
+    await daemon.start();
+  } catch (err) {
+    logger.fatal({ err }, 'dfdaemon failed to start');
+    process.stderr.write(`dfdaemon: cannot start: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    daemon.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+void main();
