@@ -16,6 +16,8 @@ export interface SeedPeerClient {
 }
 
 export interface SeedPeerConfig {
+  /** false: no seed is ever triggered; first downloads go to the source. */
+  enable?: boolean;
   /** Milliseconds between health checks of seed hosts (upstream 30 s). */
   healthCheckIntervalMs: number;
   /** After a seed failed a task, ms during which peers go to the source instead (upstream 30 min). */
@@ -44,6 +46,8 @@ export class SeedPeer {
   private readonly now: () => number;
   /** Seed host IDs whose last health check failed. New seeds count as healthy until checked. */
   private readonly unhealthy = new Set<string>();
+  /** Seed host IDs health-checked so far (their connections are dropped when they go). */
+  private readonly checked = new Set<string>();
   private ring: ConsistentHash<Host> | undefined;
   private ringKey = '';
   private timer: NodeJS.Timeout | undefined;
@@ -76,6 +80,7 @@ export class SeedPeer {
 
   /** The seed host for a task: consistent hash of the task ID over the healthy seeds. */
   pick(taskId: string): Host | undefined {
+    if (this.config.enable === false) return undefined;
     const hosts = this.healthyHosts();
     const key = `${this.resource.seedHostsVersion}/${hosts.map((h) => h.id).join(',')}`;
     if (this.ring === undefined || key !== this.ringKey) {
@@ -147,8 +152,15 @@ export class SeedPeer {
         }
       }),
     );
-    // Forget hosts that are gone.
+    // Forget hosts that are gone, and their connections.
     const present = new Set(seeds.map((h) => h.id));
     for (const id of this.unhealthy) if (!present.has(id)) this.unhealthy.delete(id);
+    for (const id of this.checked) {
+      if (!present.has(id)) {
+        this.client.forget(id);
+        this.checked.delete(id);
+      }
+    }
+    for (const id of present) this.checked.add(id);
   }
 }

@@ -1,0 +1,177 @@
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from '@d7y/logger';
+import {
+  addHealthService,
+  endCallWithError,
+  requestRateLimiter,
+  schedulerServiceDefinition,
+  serverOptions,
+  toServiceError,
+  type HealthReporter,
+  type RequestRateLimiter,
+  type scheduler,
+} from '@d7y/rpc';
+import { grpcServerCredentials, type TlsSource } from '@d7y/tls';
+import { SchedulerError } from '../errors.js';
+import type { Resource } from '../resource/resource.js';
+import { AnnouncePeerSession } from '../service/announce-peer.js';
+import type { Caller } from '../service/caller.js';
+import type { PeerAnnouncer } from '../service/peer-announcer.js';
+import type { SchedulerService } from '../service/scheduler-service.js';
+import { authorize, type SchedulerMethod } from './authorize.js';
+
+export const SCHEDULER_SERVICE_NAME = 'scheduler.v2.Scheduler';
+
+export interface SchedulerServerConfig {
+  listenIp: string;
+  port: number;
+  /** RPC calls per second accepted from all clients together (upstream server.requestRateLimit). */
+  requestRateLimit: number;
+  /** Calls plus AnnouncePeer messages per second per identity, and the burst allowed. */
+  identityRateLimit: number;
+  identityBurst: number;
+  /** Largest message accepted, bytes. */
+  maxReceiveMessageBytes: number;
+  /** AnnouncePeer messages queued per stream before it is paused. */
+  maxQueuedMessages: number;
+}
+
+export interface SchedulerServerDeps {
+  service: SchedulerService;
+  announcer: PeerAnnouncer;
+  resource: Resource;
+  tls: TlsSource;
+  config: SchedulerServerConfig;
+  logger: Logger;
+}
+
+/** scheduler.v2.Scheduler and grpc.health.v1.Health over mutual TLS. */
+export class SchedulerServer {
+  private readonly deps: SchedulerServerDeps;
+  private readonly log: Logger;
+  private readonly server: grpc.Server;
+  private readonly perIdentity: RequestRateLimiter;
+  private readonly health: HealthReporter;
+  private boundPort: number | undefined;
+  private readonly sessions = new Set<AnnouncePeerSession>();
+
+  constructor(deps: SchedulerServerDeps) {
+    this.deps = deps;
+    this.log = deps.logger.child({ component: 'grpc' });
+    const global = requestRateLimiter({ global: { rps: deps.config.requestRateLimit, burst: deps.config.requestRateLimit } });
+    this.perIdentity = requestRateLimiter({
+      perClient: { rps: deps.config.identityRateLimit, burst: deps.config.identityBurst },
+      maxClients: 100_000,
+    });
+    this.server = new grpc.Server(
+      serverOptions({ maxReceiveMessageBytes: deps.config.maxReceiveMessageBytes, interceptors: [global.interceptor] }),
+    );
+    this.server.addService(schedulerServiceDefinition, this.handlers());
+    this.health = addHealthService(this.server);
+    this.health.setStatus(SCHEDULER_SERVICE_NAME, 'NOT_SERVING');
+  }
+
+  get port(): number | undefined {
+    return this.boundPort;
+  }
+
+  async start(): Promise<number> {
+    const { listenIp, port } = this.deps.config;
+    const host = listenIp.includes(':') ? `[${listenIp}]` : listenIp;
+    this.boundPort = await new Promise<number>((resolve, reject) => {
+      this.server.bindAsync(`${host}:${port}`, grpcServerCredentials(this.deps.tls), (err, bound) => (err ? reject(err) : resolve(bound)));
+    });
+    this.health.setStatus(SCHEDULER_SERVICE_NAME, 'SERVING');
+    this.log.info({ address: `${host}:${this.boundPort}` }, 'scheduler gRPC listening (mTLS)');
+    return this.boundPort;
+  }
+
+  /**
+   * Stops accepting calls, ends open AnnouncePeer streams with UNAVAILABLE (daemons move to another
+   * scheduler or the source), lets unary calls finish for up to graceMs, then cuts what is left.
+   */
+  async stop(graceMs = 5_000): Promise<void> {
+    this.health.setStatus(SCHEDULER_SERVICE_NAME, 'NOT_SERVING');
+    await new Promise<void>((resolve) => {
+      for (const session of this.sessions) session.shutdown();
+      const timer = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, graceMs);
+      timer.unref();
+      this.server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private takeToken = (caller: Caller): boolean => this.perIdentity.tryAcquire(caller.identity);
+
+  private unary<Req, Res>(method: SchedulerMethod, run: (req: Req, caller: Caller) => Res): grpc.handleUnaryCall<Req, Res> {
+    return (call, callback) => {
+      try {
+        const caller = authorize(call, method);
+        if (!this.takeToken(caller)) {
+          throw new SchedulerError('DF_ERR_SCHEDULER_RATE_LIMITED', `identity ${caller.identity} is calling faster than its limit`);
+        }
+        callback(null, run(call.request, caller));
+      } catch (err) {
+        this.logFailure(method, err);
+        callback(toServiceError(err));
+      }
+    };
+  }
+
+  private logFailure(method: string, err: unknown): void {
+    if (err instanceof SchedulerError) this.log.debug({ method, code: err.code, reason: err.message }, 'call refused');
+    else this.log.error({ method, err }, 'call failed');
+  }
+
+  private handlers(): scheduler.SchedulerHandlers {
+    const { service } = this.deps;
+    const unimplemented = (method: SchedulerMethod): grpc.handleUnaryCall<unknown, never> =>
+      this.unary(method, () => {
+        throw new SchedulerError('DF_ERR_SCHEDULER_UNIMPLEMENTED', `${method} is not implemented by this scheduler`);
+      });
+    return {
+      AnnounceHost: this.unary('AnnounceHost', (req: scheduler.AnnounceHostRequest__Output, caller) => service.announceHost(req, caller)),
+      ListHosts: this.unary('ListHosts', (req: scheduler.ListHostsRequest__Output) => service.listHosts(req)),
+      DeleteHost: this.unary('DeleteHost', (req: scheduler.DeleteHostRequest__Output, caller) => service.deleteHost(req, caller)),
+      StatPeer: this.unary('StatPeer', (req: scheduler.StatPeerRequest__Output) => service.statPeer(req)),
+      StatTask: this.unary('StatTask', (req: scheduler.StatTaskRequest__Output) => service.statTask(req)),
+      DeletePeer: this.unary('DeletePeer', (req: scheduler.DeletePeerRequest__Output, caller) => service.deletePeer(req, caller)),
+      DeleteTask: this.unary('DeleteTask', (req: scheduler.DeleteTaskRequest__Output, caller) => service.deleteTask(req, caller)),
+      PreheatImage: unimplemented('PreheatImage'),
+      StatImage: unimplemented('StatImage'),
+      PreheatFile: unimplemented('PreheatFile'),
+      StatFile: unimplemented('StatFile'),
+      AnnouncePeer: (call) => {
+        let caller: Caller;
+        try {
+          caller = authorize(call, 'AnnouncePeer');
+          if (!this.takeToken(caller)) {
+            throw new SchedulerError('DF_ERR_SCHEDULER_RATE_LIMITED', `identity ${caller.identity} is calling faster than its limit`);
+          }
+        } catch (err) {
+          this.logFailure('AnnouncePeer', err);
+          endCallWithError(call, err);
+          return;
+        }
+        const session = new AnnouncePeerSession({
+          stream: call,
+          caller,
+          announcer: this.deps.announcer,
+          resource: this.deps.resource,
+          takeMessageToken: this.takeToken,
+          maxQueuedMessages: this.deps.config.maxQueuedMessages,
+          fail: (err) => endCallWithError(call, err),
+          logger: this.deps.logger,
+          onClose: () => this.sessions.delete(session),
+        });
+        this.sessions.add(session);
+        session.start();
+      },
+    };
+  }
+}
