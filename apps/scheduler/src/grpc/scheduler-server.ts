@@ -51,6 +51,7 @@ export class SchedulerServer {
   private readonly log: Logger;
   private readonly server: grpc.Server;
   private readonly perIdentity: RequestRateLimiter;
+  private readonly global: RequestRateLimiter;
   private readonly health: HealthReporter;
   private boundPort: number | undefined;
   private readonly sessions = new Set<AnnouncePeerSession>();
@@ -58,13 +59,13 @@ export class SchedulerServer {
   constructor(deps: SchedulerServerDeps) {
     this.deps = deps;
     this.log = deps.logger.child({ component: 'grpc' });
-    const global = requestRateLimiter({ global: { rps: deps.config.requestRateLimit, burst: deps.config.requestRateLimit } });
+    this.global = requestRateLimiter({ global: { rps: deps.config.requestRateLimit, burst: deps.config.requestRateLimit } });
     this.perIdentity = requestRateLimiter({
       perClient: { rps: deps.config.identityRateLimit, burst: deps.config.identityBurst },
       maxClients: 100_000,
     });
     this.server = new grpc.Server(
-      serverOptions({ maxReceiveMessageBytes: deps.config.maxReceiveMessageBytes, interceptors: [global.interceptor] }),
+      serverOptions({ maxReceiveMessageBytes: deps.config.maxReceiveMessageBytes }),
     );
     this.server.addService(schedulerServiceDefinition, this.handlers());
     this.health = addHealthService(this.server);
@@ -106,15 +107,27 @@ export class SchedulerServer {
     });
   }
 
+  /** One AnnouncePeer message: charged to the caller's identity only. */
   private takeToken = (caller: Caller): boolean => this.perIdentity.tryAcquire(caller.identity);
+
+  /**
+   * One call: charged to the identity first, then to the global budget (server.requestRateLimit),
+   * so a client over its own limit never spends the budget other clients need.
+   */
+  private admitCall(caller: Caller): void {
+    if (!this.perIdentity.tryAcquire(caller.identity)) {
+      throw new SchedulerError('DF_ERR_SCHEDULER_RATE_LIMITED', `identity ${caller.identity} is calling faster than its limit`);
+    }
+    if (!this.global.tryAcquire('')) {
+      throw new SchedulerError('DF_ERR_SCHEDULER_RATE_LIMITED', 'the scheduler is at its request rate limit (server.requestRateLimit)');
+    }
+  }
 
   private unary<Req, Res>(method: SchedulerMethod, run: (req: Req, caller: Caller) => Res): grpc.handleUnaryCall<Req, Res> {
     return (call, callback) => {
       try {
         const caller = authorize(call, method);
-        if (!this.takeToken(caller)) {
-          throw new SchedulerError('DF_ERR_SCHEDULER_RATE_LIMITED', `identity ${caller.identity} is calling faster than its limit`);
-        }
+        this.admitCall(caller);
         callback(null, run(call.request, caller));
       } catch (err) {
         this.logFailure(method, err);
@@ -150,9 +163,7 @@ export class SchedulerServer {
         let caller: Caller;
         try {
           caller = authorize(call, 'AnnouncePeer');
-          if (!this.takeToken(caller)) {
-            throw new SchedulerError('DF_ERR_SCHEDULER_RATE_LIMITED', `identity ${caller.identity} is calling faster than its limit`);
-          }
+          this.admitCall(caller);
         } catch (err) {
           this.logFailure('AnnouncePeer', err);
           endCallWithError(call, err);
