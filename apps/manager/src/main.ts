@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ConfigError, exitOnConfigError, loadConfig } from '@d7y/config';
 import { createLogger } from '@d7y/logger';
 import type { Logger } from '@d7y/logger';
+import { TlsSource } from '@d7y/tls';
 import type { FastifyInstance } from 'fastify';
 import { ApplicationRepository } from './applications/application-repository.js';
 import { ApplicationService } from './applications/application-service.js';
@@ -19,6 +20,8 @@ import type { ManagerConfig } from './config/manager-config.js';
 import { ManagerDatabase } from './db/manager-database.js';
 import type { DatabaseOptions } from './db/manager-database.js';
 import { seedDatabase } from './db/seed-database.js';
+import { managerHandlers } from './grpc/manager-handlers.js';
+import { ManagerGrpcServer } from './grpc/manager-grpc-server.js';
 import { PersonalAccessTokenRepository } from './personal-access-tokens/personal-access-token-repository.js';
 import { PersonalAccessTokenService } from './personal-access-tokens/personal-access-token-service.js';
 import { createRestServer } from './rest/create-rest-server.js';
@@ -26,6 +29,8 @@ import type { RouteRecord } from './rest/openapi-document.js';
 import { registerRestApi } from './rest/register-rest-api.js';
 import { SchedulerClusterRepository } from './scheduler-clusters/scheduler-cluster-repository.js';
 import { SchedulerClusterService } from './scheduler-clusters/scheduler-cluster-service.js';
+import { KeepAliveTracker } from './schedulers/keep-alive-tracker.js';
+import { SchedulerGc } from './schedulers/scheduler-gc.js';
 import { SchedulerRepository } from './schedulers/scheduler-repository.js';
 import { SchedulerService } from './schedulers/scheduler-service.js';
 import { SeedPeerClusterRepository } from './seed-peer-clusters/seed-peer-cluster-repository.js';
@@ -49,6 +54,10 @@ export interface ManagerDeps {
   signInLimits?: SignInThrottleLimits;
   /** Replaces the configured database (tests: isolated schemas). */
   databaseOptions?: DatabaseOptions;
+  /** gRPC server identity; default: server.grpc.tlsDir, followed for rotations. */
+  grpcTls?: TlsSource;
+  /** How often stale schedulers are looked for (ms); default 10 s. */
+  schedulerGcIntervalMs?: number;
 }
 
 export interface RunningManager {
@@ -57,6 +66,9 @@ export interface RunningManager {
   /** Bound REST address, e.g. "https://127.0.0.1:43121". */
   restUrl: string;
   database: ManagerDatabase;
+  /** Bound gRPC port (mTLS). */
+  grpcPort: number;
+  schedulerGc: SchedulerGc;
   stop(): Promise<void>;
 }
 
@@ -125,6 +137,9 @@ export async function startManager(config: ManagerConfig, deps: ManagerDeps): Pr
     });
     stack.push(() => rest.app.close());
 
+    const schedulerService = new SchedulerService({ schedulers, clusters: schedulerClusters });
+    const seedPeerService = new SeedPeerService({ seedPeers, clusters: seedPeerClusters });
+
     const tokens = new TokenService({ jwt: rest.jwt, users, revokedSessions, timeoutMs: config.auth.jwt.timeout, maxRefreshMs: config.auth.jwt.maxRefresh, now });
     registerRestApi(
       rest.app,
@@ -136,12 +151,39 @@ export async function startManager(config: ManagerConfig, deps: ManagerDeps): Pr
         personalAccessTokens: new PersonalAccessTokenService({ tokens: patRepository, users, now }),
         schedulerClusters: new SchedulerClusterService({ clusters: schedulerClusters, schedulers, seedPeerClusters }),
         seedPeerClusters: new SeedPeerClusterService({ clusters: seedPeerClusters, seedPeers, schedulerClusters }),
-        schedulers: new SchedulerService({ schedulers, clusters: schedulerClusters }),
-        seedPeers: new SeedPeerService({ seedPeers, clusters: seedPeerClusters }),
+        schedulers: schedulerService,
+        seedPeers: seedPeerService,
         applications: new ApplicationService({ applications }),
       },
       { version: VERSION },
     );
+
+    const grpcTls = deps.grpcTls ?? TlsSource.fromDir(config.server.grpc.tlsDir, { logger: log.child({ component: 'tls' }) });
+    grpcTls.start();
+    stack.push(() => grpcTls.stop());
+    const grpcServer = new ManagerGrpcServer({
+      logger: log,
+      tls: grpcTls,
+      handlers: managerHandlers({
+        logger: log,
+        schedulers: schedulerService,
+        seedPeers: seedPeerService,
+        applications,
+        schedulerKeepAlive: new KeepAliveTracker({ store: schedulers, logger: log, kind: 'scheduler' }),
+        seedPeerKeepAlive: new KeepAliveTracker({ store: seedPeers, logger: log, kind: 'seed-peer' }),
+      }),
+      options: {
+        listenIP: config.server.grpc.listenIP,
+        port: config.server.grpc.port,
+        requestRateLimit: { global: config.server.grpc.requestRateLimit, perClient: config.server.grpc.requestRateLimitPerClient },
+      },
+    });
+    const grpcPort = await grpcServer.start();
+    stack.push(() => grpcServer.stop());
+
+    const schedulerGc = new SchedulerGc({ schedulers, logger: log, intervalMs: deps.schedulerGcIntervalMs ?? 10_000, now });
+    schedulerGc.start();
+    stack.push(() => Promise.resolve(schedulerGc.stop()));
 
     const restAddr = parseListenAddress(config.server.rest.addr);
     await rest.app.listen({ host: restAddr.host, port: restAddr.port });
@@ -150,7 +192,7 @@ export async function startManager(config: ManagerConfig, deps: ManagerDeps): Pr
     const restUrl = `${tlsFiles.cert === '' ? 'http' : 'https'}://${restAddr.host === '0.0.0.0' ? '127.0.0.1' : restAddr.host}:${boundPort}`;
     log.info({ url: restUrl }, 'manager REST API listening');
 
-    return { rest: rest.app, restRoutes: rest.routes, restUrl, database, stop };
+    return { rest: rest.app, restRoutes: rest.routes, restUrl, database, grpcPort, schedulerGc, stop };
   } catch (err) {
     await stop();
     throw err;

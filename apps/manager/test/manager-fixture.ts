@@ -2,7 +2,13 @@ import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type * as grpc from '@grpc/grpc-js';
+import { credentials as grpcCredentials } from '@grpc/grpc-js';
 import { createLogger } from '@d7y/logger';
+import { createManagerClient } from '@d7y/rpc';
+import type { manager } from '@d7y/rpc';
+import { TlsSource, createCa, grpcChannelCredentials, issueCertificate } from '@d7y/tls';
+import type { CertificateAuthority, ServiceRole } from '@d7y/tls';
 import type { SignInThrottleLimits } from '../src/auth/sign-in-throttle.js';
 import { managerConfigSchema } from '../src/config/manager-config.js';
 import type { ManagerConfig } from '../src/config/manager-config.js';
@@ -19,6 +25,9 @@ type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]>
 
 export interface TestManager {
   manager: RunningManager;
+  ca: CertificateAuthority;
+  /** A manager.v2 client over mTLS with a certificate of this role and hostname (same CA unless given). */
+  grpcClient(role: ServiceRole, hostname: string, opts?: { ca?: CertificateAuthority }): manager.ManagerClient;
   config: ManagerConfig;
   dataDir: string;
   printed: string[];
@@ -46,7 +55,11 @@ export async function startTestManager(
     auth: { jwt: { key: TEST_JWT_KEY, ...(raw.auth?.jwt ?? {}) } },
   });
   const printed: string[] = [];
+  const ca = createCa({ commonName: 'manager test CA' });
+  const serverCert = issueCertificate(ca, { commonName: 'manager', role: 'manager', usage: 'server', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
+  const clients: grpc.Client[] = [];
   const manager = await startManager(config, {
+    grpcTls: TlsSource.fromPem({ ca: ca.certPem, cert: serverCert.certPem, key: serverCert.keyPem }),
     logger: createLogger({ level: 'silent' }),
     initialRootPassword: opts.initialRootPassword === null ? undefined : (opts.initialRootPassword ?? ROOT_PASSWORD),
     print: (t) => printed.push(t),
@@ -60,14 +73,29 @@ export async function startTestManager(
     if (res.statusCode !== 200) throw new Error(`sign-in of ${name} failed: ${res.statusCode} ${res.body}`);
     return (res.json() as { token: string }).token;
   };
+  const grpcClient = (role: ServiceRole, hostname: string, o: { ca?: CertificateAuthority } = {}): manager.ManagerClient => {
+    const issuer = o.ca ?? ca;
+    const leaf = issueCertificate(issuer, { commonName: hostname, role, usage: 'client' });
+    // A certificate from a foreign CA cannot make a TlsSource (it checks the chain): plain grpc-js credentials then.
+    const creds =
+      o.ca === undefined
+        ? grpcChannelCredentials(TlsSource.fromPem({ ca: ca.certPem, cert: leaf.certPem, key: leaf.keyPem }), { serverName: 'localhost' })
+        : grpcCredentials.createSsl(Buffer.from(ca.certPem), Buffer.from(leaf.keyPem), Buffer.from(leaf.certPem));
+    const client = createManagerClient(`127.0.0.1:${manager.grpcPort}`, creds, o.ca === undefined ? {} : { 'grpc.ssl_target_name_override': 'localhost' });
+    clients.push(client);
+    return client;
+  };
   return {
     manager,
+    ca,
+    grpcClient,
     config,
     dataDir,
     printed,
     signIn,
     rootToken: () => signIn('root', ROOT_PASSWORD),
     stop: async () => {
+      for (const c of clients) c.close();
       await manager.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },

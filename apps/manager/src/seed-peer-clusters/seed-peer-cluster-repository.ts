@@ -45,6 +45,10 @@ export class SeedPeerClusterRepository {
     return this.database.run(async (db) => this.withLinks(await db.selectFrom('seed_peer_clusters').selectAll().where('id', 'in', ids).orderBy('id').execute()));
   }
 
+  listAll(): Promise<SeedPeerCluster[]> {
+    return this.database.run(async (db) => this.withLinks(await db.selectFrom('seed_peer_clusters').selectAll().orderBy('id').execute()));
+  }
+
   async get(id: number): Promise<SeedPeerCluster | undefined> {
     return (await this.listByIds([id]))[0];
   }

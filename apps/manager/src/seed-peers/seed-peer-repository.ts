@@ -121,6 +121,23 @@ export class SeedPeerRepository {
     return this.get(id);
   }
 
+  listActive(): Promise<SeedPeer[]> {
+    return this.database.run(async (db) => (await db.selectFrom('seed_peers').selectAll().where('state', '=', 'active').orderBy('id').execute()).map(toSeedPeer));
+  }
+
+  /** Marks alive now; answers whether the row exists. */
+  async keepAlive(id: number): Promise<boolean> {
+    const at = isoNow(this.now);
+    return this.database.run(async (db) => {
+      const r = await db.updateTable('seed_peers').set({ state: 'active', last_keep_alive_at: at, updated_at: at }).where('id', '=', id).executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    });
+  }
+
+  async setState(id: number, state: 'active' | 'inactive'): Promise<void> {
+    await this.database.run((db) => db.updateTable('seed_peers').set({ state, updated_at: isoNow(this.now) }).where('id', '=', id).execute());
+  }
+
   async delete(id: number): Promise<boolean> {
     return this.database.run(async (db) => {
       const r = await db.deleteFrom('seed_peers').where('id', '=', id).executeTakeFirst();
