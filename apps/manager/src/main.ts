@@ -14,6 +14,7 @@ import { RevokedSessionRepository } from './auth/revoked-session-repository.js';
 import { SignInThrottle } from './auth/sign-in-throttle.js';
 import type { SignInThrottleLimits } from './auth/sign-in-throttle.js';
 import { TokenService } from './auth/token-service.js';
+import { ClusterService } from './clusters/cluster-service.js';
 import { parseListenAddress } from './config/listen-address.js';
 import { DEFAULT_CONFIG_PATH, managerConfigSchema } from './config/manager-config.js';
 import type { ManagerConfig } from './config/manager-config.js';
@@ -138,6 +139,8 @@ export async function startManager(config: ManagerConfig, deps: ManagerDeps): Pr
     stack.push(() => rest.app.close());
 
     const schedulerService = new SchedulerService({ schedulers, clusters: schedulerClusters });
+    const schedulerClusterService = new SchedulerClusterService({ clusters: schedulerClusters, schedulers, seedPeerClusters });
+    const seedPeerClusterService = new SeedPeerClusterService({ clusters: seedPeerClusters, seedPeers, schedulerClusters });
     const seedPeerService = new SeedPeerService({ seedPeers, clusters: seedPeerClusters });
 
     const tokens = new TokenService({ jwt: rest.jwt, users, revokedSessions, timeoutMs: config.auth.jwt.timeout, maxRefreshMs: config.auth.jwt.maxRefresh, now });
@@ -149,8 +152,9 @@ export async function startManager(config: ManagerConfig, deps: ManagerDeps): Pr
         tokens,
         users: new UserService({ users, hasher, tokens, throttle: new SignInThrottle({ ...(deps.signInLimits === undefined ? {} : { limits: deps.signInLimits }), now }) }),
         personalAccessTokens: new PersonalAccessTokenService({ tokens: patRepository, users, now }),
-        schedulerClusters: new SchedulerClusterService({ clusters: schedulerClusters, schedulers, seedPeerClusters }),
-        seedPeerClusters: new SeedPeerClusterService({ clusters: seedPeerClusters, seedPeers, schedulerClusters }),
+        schedulerClusters: schedulerClusterService,
+        seedPeerClusters: seedPeerClusterService,
+        clusters: new ClusterService({ schedulerClusters: schedulerClusterService, seedPeerClusters: seedPeerClusterService }),
         schedulers: schedulerService,
         seedPeers: seedPeerService,
         applications: new ApplicationService({ applications }),

@@ -47,6 +47,8 @@ export async function createRestServer(deps: { logger: Logger; options: RestServ
     // Ajv: never strip unknown properties (additionalProperties: false must reject, not hide), fill defaults.
     ajv: { customOptions: { removeAdditional: false, useDefaults: true, coerceTypes: 'array', allErrors: false } },
     return503OnClosing: true,
+    // One line per request from the onResponse hook below, without headers or query strings.
+    disableRequestLogging: true,
   }) as unknown as FastifyInstance;
 
   app.addHook('onRoute', (route) => {
@@ -72,6 +74,13 @@ export async function createRestServer(deps: { logger: Logger; options: RestServ
   app.addHook('onSend', async (_request, reply) => {
     void reply.header('x-content-type-options', 'nosniff').header('x-frame-options', 'DENY').header('cache-control', 'no-store');
     if (options.tls !== undefined) void reply.header('strict-transport-security', 'max-age=31536000');
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      { method: request.method, path: request.url.split('?')[0], statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime), userId: request.principal?.user.id },
+      'request',
+    );
   });
 
   app.setErrorHandler((err: FastifyError | ManagerError, request, reply) => {

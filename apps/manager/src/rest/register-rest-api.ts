@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { applicationRoutes } from '../applications/application-routes.js';
 import type { ApplicationService } from '../applications/application-service.js';
 import type { TokenService } from '../auth/token-service.js';
+import { clusterRoutes } from '../clusters/cluster-routes.js';
+import type { ClusterService } from '../clusters/cluster-service.js';
 import type { ManagerDatabase } from '../db/manager-database.js';
 import { personalAccessTokenRoutes } from '../personal-access-tokens/personal-access-token-routes.js';
 import type { PersonalAccessTokenService } from '../personal-access-tokens/personal-access-token-service.js';
@@ -31,6 +33,7 @@ export interface RestApiServices {
   schedulers: SchedulerService;
   seedPeers: SeedPeerService;
   applications: ApplicationService;
+  clusters: ClusterService;
 }
 
 /** Authentication first, then every route of /api/v1, health and the OpenAPI document. */
@@ -45,6 +48,7 @@ export function registerRestApi(app: FastifyInstance, routes: readonly RouteReco
   schedulerRoutes({ service: s.schedulers })(app);
   seedPeerRoutes({ service: s.seedPeers })(app);
   applicationRoutes({ service: s.applications })(app);
+  clusterRoutes({ service: s.clusters })(app);
 
   app.get(
     '/healthy',

@@ -1,7 +1,7 @@
 import { pageQueryProperties } from '../rest/pagination.js';
 import { blockList, clusterId, idParams, longText, name, shortText, timestamp, withErrors } from '../rest/schema-parts.js';
 
-const config = {
+export const schedulerClusterConfigSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['candidate_parent_limit', 'filter_parent_limit'],
@@ -12,7 +12,7 @@ const config = {
   },
 } as const;
 
-const clientConfig = {
+export const clientConfigSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['load_limit'],
@@ -29,7 +29,7 @@ const seedClientConfig = {
   properties: { load_limit: { type: 'integer', minimum: 1, maximum: 50_000 }, block_list: blockList },
 } as const;
 
-const scopes = {
+export const scopesSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
@@ -48,10 +48,10 @@ export const schedulerCluster = {
     id: { type: 'integer' },
     name: { type: 'string' },
     bio: { type: 'string' },
-    config,
-    client_config: clientConfig,
+    config: schedulerClusterConfigSchema,
+    client_config: clientConfigSchema,
     seed_client_config: seedClientConfig,
-    scopes,
+    scopes: scopesSchema,
     is_default: { type: 'boolean' },
     seed_peer_cluster_ids: { type: 'array', items: { type: 'integer' } },
     created_at: timestamp,
@@ -76,10 +76,10 @@ export const createSchedulerClusterSchema = {
     properties: {
       name,
       bio: { ...longText, default: '' },
-      config,
-      client_config: clientConfig,
+      config: schedulerClusterConfigSchema,
+      client_config: clientConfigSchema,
       seed_client_config: { ...seedClientConfig, default: {} },
-      scopes: { ...scopes, default: {} },
+      scopes: { ...scopesSchema, default: {} },
       is_default: { type: 'boolean', default: false },
       seed_peer_cluster_ids: clusterIds,
     },
@@ -97,10 +97,10 @@ export const updateSchedulerClusterSchema = {
     properties: {
       name,
       bio: longText,
-      config,
-      client_config: clientConfig,
+      config: schedulerClusterConfigSchema,
+      client_config: clientConfigSchema,
       seed_client_config: seedClientConfig,
-      scopes,
+      scopes: scopesSchema,
       is_default: { type: 'boolean' },
       seed_peer_cluster_ids: clusterIds,
     },

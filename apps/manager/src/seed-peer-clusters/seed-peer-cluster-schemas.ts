@@ -1,7 +1,7 @@
 import { pageQueryProperties } from '../rest/pagination.js';
 import { blockList, clusterId, idParams, longText, name, shortText, timestamp, withErrors } from '../rest/schema-parts.js';
 
-const config = {
+export const seedPeerClusterConfigSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['load_limit'],
@@ -15,7 +15,7 @@ export const seedPeerCluster = {
     id: { type: 'integer' },
     name: { type: 'string' },
     bio: { type: 'string' },
-    config,
+    config: seedPeerClusterConfigSchema,
     scheduler_cluster_ids: { type: 'array', items: { type: 'integer' } },
     created_at: timestamp,
     updated_at: timestamp,
@@ -35,14 +35,14 @@ export const createSeedPeerClusterSchema = {
     type: 'object',
     additionalProperties: false,
     required: ['name', 'config'],
-    properties: { name, bio: { ...longText, default: '' }, config, scheduler_cluster_ids: clusterIds },
+    properties: { name, bio: { ...longText, default: '' }, config: seedPeerClusterConfigSchema, scheduler_cluster_ids: clusterIds },
   },
   response: withErrors({ 201: seedPeerCluster }),
 } as const;
 export const updateSeedPeerClusterSchema = {
   tags,
   params: idParams,
-  body: { type: 'object', additionalProperties: false, minProperties: 1, properties: { name, bio: longText, config, scheduler_cluster_ids: clusterIds } },
+  body: { type: 'object', additionalProperties: false, minProperties: 1, properties: { name, bio: longText, config: seedPeerClusterConfigSchema, scheduler_cluster_ids: clusterIds } },
   response: withErrors({ 200: seedPeerCluster }),
 } as const;
 export const deleteSeedPeerClusterSchema = { tags, params: idParams, response: withErrors({ 204: { type: 'null' } }) } as const;
