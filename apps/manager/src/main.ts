@@ -10,6 +10,7 @@ import { ApplicationService } from './applications/application-service.js';
 import { JwtKeyError, resolveJwtKey } from './auth/jwt-key.js';
 import { PasswordHasher } from './auth/password-hasher.js';
 import type { ScryptCost } from './auth/password-hasher.js';
+import { RevokedSessionPruner } from './auth/revoked-session-pruner.js';
 import { RevokedSessionRepository } from './auth/revoked-session-repository.js';
 import { SignInThrottle } from './auth/sign-in-throttle.js';
 import type { SignInThrottleLimits } from './auth/sign-in-throttle.js';
@@ -184,6 +185,10 @@ export async function startManager(config: ManagerConfig, deps: ManagerDeps): Pr
     });
     const grpcPort = await grpcServer.start();
     stack.push(() => grpcServer.stop());
+
+    const pruner = new RevokedSessionPruner({ sessions: revokedSessions, logger: log });
+    pruner.start();
+    stack.push(() => Promise.resolve(pruner.stop()));
 
     const schedulerGc = new SchedulerGc({ schedulers, logger: log, intervalMs: deps.schedulerGcIntervalMs ?? 10_000, now });
     schedulerGc.start();

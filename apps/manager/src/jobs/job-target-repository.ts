@@ -1,0 +1,93 @@
+import type { ManagerDatabase } from '../db/manager-database.js';
+import { parseJsonColumn } from '../db/page.js';
+
+/** A dfdaemon a job talks to: its DfdaemonUpload gRPC endpoint. */
+export interface JobPeer {
+  hostname: string;
+  ip: string;
+  port: number;
+  scheduler_cluster_id: number;
+}
+
+export interface JobCluster {
+  id: number;
+  name: string;
+  /** Jobs per second this cluster accepts (scheduler cluster config `job_rate_limit`, upstream default 10). */
+  jobRateLimit: number;
+}
+
+export interface JobScheduler {
+  hostname: string;
+  ip: string;
+  port: number;
+  scheduler_cluster_id: number;
+}
+
+/** Read-only look-ups of what a job targets: clusters, their active seed peers and schedulers. */
+export class JobTargetRepository {
+  private readonly database: ManagerDatabase;
+
+  constructor(deps: { database: ManagerDatabase }) {
+    this.database = deps.database;
+  }
+
+  /** The named clusters (missing IDs are left out), or the default cluster when none is named. */
+  clusters(ids: readonly number[]): Promise<JobCluster[]> {
+    return this.database.run(async (db) => {
+      let q = db.selectFrom('scheduler_clusters').select(['id', 'name', 'config']);
+      q = ids.length === 0 ? q.where('is_default', '=', 1) : q.where('id', 'in', [...ids]);
+      const rows = await q.orderBy('id').execute();
+      return rows.map((r) => {
+        const config = parseJsonColumn<{ job_rate_limit?: unknown }>(r.config, 'scheduler_clusters.config');
+        const limit = typeof config.job_rate_limit === 'number' && config.job_rate_limit > 0 ? config.job_rate_limit : 10;
+        return { id: r.id, name: r.name, jobRateLimit: limit };
+      });
+    });
+  }
+
+  /** Active seed peers of the seed peer clusters linked to each scheduler cluster (a peer once, even if linked twice). */
+  seedPeers(schedulerClusterIds: readonly number[]): Promise<JobPeer[]> {
+    if (schedulerClusterIds.length === 0) return Promise.resolve([]);
+    return this.database.run(async (db) => {
+      const rows = await db
+        .selectFrom('seed_peers as sp')
+        .innerJoin('seed_peer_cluster_scheduler_clusters as link', 'link.seed_peer_cluster_id', 'sp.seed_peer_cluster_id')
+        .select(['sp.host_name', 'sp.ip', 'sp.port', 'link.scheduler_cluster_id'])
+        .where('link.scheduler_cluster_id', 'in', [...schedulerClusterIds])
+        .where('sp.state', '=', 'active')
+        .orderBy('sp.id')
+        .execute();
+      const seen = new Set<string>();
+      const peers: JobPeer[] = [];
+      for (const r of rows) {
+        const key = `${r.ip}:${r.port}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        peers.push({ hostname: r.host_name, ip: r.ip, port: r.port, scheduler_cluster_id: r.scheduler_cluster_id });
+      }
+      return peers;
+    });
+  }
+
+  /** Per cluster, the first active scheduler that has the `preheat` feature (upstream §4.3 step 2). */
+  schedulers(schedulerClusterIds: readonly number[]): Promise<JobScheduler[]> {
+    if (schedulerClusterIds.length === 0) return Promise.resolve([]);
+    return this.database.run(async (db) => {
+      const rows = await db
+        .selectFrom('schedulers')
+        .select(['host_name', 'ip', 'port', 'features', 'scheduler_cluster_id'])
+        .where('scheduler_cluster_id', 'in', [...schedulerClusterIds])
+        .where('state', '=', 'active')
+        .orderBy('id')
+        .execute();
+      const picked = new Map<number, JobScheduler>();
+      for (const r of rows) {
+        if (picked.has(r.scheduler_cluster_id)) continue;
+        const features = parseJsonColumn<unknown>(r.features, 'schedulers.features');
+        if (!Array.isArray(features) || !features.includes('preheat')) continue;
+        picked.set(r.scheduler_cluster_id, { hostname: r.host_name, ip: r.ip, port: r.port, scheduler_cluster_id: r.scheduler_cluster_id });
+      }
+      return [...picked.values()];
+    });
+  }
+}
