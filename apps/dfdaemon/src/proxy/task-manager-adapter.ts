@@ -38,7 +38,8 @@ export class TaskManagerAdapter implements ProxyTaskSource {
       taskId: s.taskId,
       contentLength: s.contentLength,
       responseHeader: s.responseHeader,
-      finished: s.isFinished,
+      // a follower of a download that is just finishing is a local hit too
+      finished: s.isFinished || store.isFinished,
       content: (range) => streamTaskContent(store, range, signal),
     };
   }
