@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Server as TlsServer } from 'node:tls';
 import { join } from 'node:path';
 import { ConfigError, exitOnConfigError, loadConfig } from '@d7y/config';
 import { createLogger } from '@d7y/logger';
@@ -29,6 +30,7 @@ import { PersonalAccessTokenService } from './personal-access-tokens/personal-ac
 import { createRestServer } from './rest/create-rest-server.js';
 import type { RouteRecord } from './rest/openapi-document.js';
 import { registerRestApi } from './rest/register-rest-api.js';
+import { RestTlsReloader } from './rest/rest-tls-reloader.js';
 import { SchedulerClusterRepository } from './scheduler-clusters/scheduler-cluster-repository.js';
 import { SchedulerClusterService } from './scheduler-clusters/scheduler-cluster-service.js';
 import { KeepAliveTracker } from './schedulers/keep-alive-tracker.js';
@@ -58,6 +60,8 @@ export interface ManagerDeps {
   databaseOptions?: DatabaseOptions;
   /** gRPC server identity; default: server.grpc.tlsDir, followed for rotations. */
   grpcTls?: TlsSource;
+  /** How often server.rest.tls files are re-read (ms); default 5 s. */
+  restTlsReloadIntervalMs?: number;
   /** How often stale schedulers are looked for (ms); default 10 s. */
   schedulerGcIntervalMs?: number;
 }
@@ -126,12 +130,13 @@ export async function startManager(config: ManagerConfig, deps: ManagerDeps): Pr
     const patRepository = new PersonalAccessTokenRepository({ database, now });
 
     const tlsFiles = config.server.rest.tls;
+    const restTls = tlsFiles.cert === '' ? undefined : { cert: readFileSync(tlsFiles.cert), key: readFileSync(tlsFiles.key) };
     const rest = await createRestServer({
       logger: log,
       options: {
         realm: config.auth.jwt.realm,
         jwtKey: jwtKey.key,
-        tls: tlsFiles.cert === '' ? undefined : { cert: readFileSync(tlsFiles.cert), key: readFileSync(tlsFiles.key) },
+        tls: restTls,
         bodyLimitBytes: config.server.rest.bodyLimit,
         allowedOrigins: config.server.rest.cors.allowedOrigins,
         requestRateLimit: { global: config.server.rest.requestRateLimit, perClient: config.server.rest.requestRateLimitPerClient },
@@ -198,6 +203,18 @@ export async function startManager(config: ManagerConfig, deps: ManagerDeps): Pr
     await rest.app.listen({ host: restAddr.host, port: restAddr.port });
     const bound = rest.app.server.address();
     const boundPort = typeof bound === 'object' && bound !== null ? bound.port : restAddr.port;
+    if (restTls !== undefined) {
+      const reloader = new RestTlsReloader({
+        server: rest.app.server as unknown as TlsServer,
+        certFile: tlsFiles.cert,
+        keyFile: tlsFiles.key,
+        initial: restTls,
+        logger: log,
+        ...(deps.restTlsReloadIntervalMs === undefined ? {} : { intervalMs: deps.restTlsReloadIntervalMs }),
+      });
+      reloader.start();
+      stack.push(() => Promise.resolve(reloader.stop()));
+    }
     const restUrl = `${tlsFiles.cert === '' ? 'http' : 'https'}://${restAddr.host === '0.0.0.0' ? '127.0.0.1' : restAddr.host}:${boundPort}`;
     log.info({ url: restUrl }, 'manager REST API listening');
 

@@ -45,6 +45,7 @@ export async function startTestManager(
     databaseOptions?: DatabaseOptions;
     passwordCost?: { N: number; r: number; p: number };
     now?: () => number;
+    restTlsReloadIntervalMs?: number;
   } = {},
 ): Promise<TestManager> {
   const dataDir = mkdtempSync(join(tmpdir(), 'd7y-manager-'));
@@ -67,6 +68,7 @@ export async function startTestManager(
     ...(opts.signInLimits === undefined ? {} : { signInLimits: opts.signInLimits }),
     ...(opts.databaseOptions === undefined ? {} : { databaseOptions: opts.databaseOptions }),
     ...(opts.now === undefined ? {} : { now: opts.now }),
+    ...(opts.restTlsReloadIntervalMs === undefined ? {} : { restTlsReloadIntervalMs: opts.restTlsReloadIntervalMs }),
   });
   const signIn = async (name: string, password: string): Promise<string> => {
     const res = await manager.rest.inject({ method: 'POST', url: '/api/v1/users/signin', payload: { name, password } });

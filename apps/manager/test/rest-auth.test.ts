@@ -32,6 +32,13 @@ describe('REST authentication and authorization', () => {
     }
     // Unknown routes are not a way around it either.
     expect((await inject('GET', '/api/v1/nope')).statusCode).toBe(401);
+    // What the allow-list answers anonymously: nothing that needs a user.
+    expect((await inject('GET', '/healthy')).statusCode).toBe(200);
+    expect((await inject('GET', '/openapi.json')).statusCode).toBe(200);
+    expect((await inject('POST', '/api/v1/users/signin', undefined, {})).statusCode).toBe(400);
+    expect((await inject('OPTIONS', '/api/v1/users')).statusCode).toBe(403);
+    // Refresh checks the token itself (an expired one may refresh): without one it is a 401 too.
+    expect((await inject('POST', '/api/v1/users/refresh_token')).statusCode).toBe(401);
   });
 
   it('signs in, uses the token, refreshes it, and signing out revokes it', async () => {
