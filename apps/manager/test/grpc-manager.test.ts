@@ -177,6 +177,18 @@ describe('manager.v2.Manager over mutual TLS', () => {
     await eventually(async () => (await stateOf('scheduler-1')) === 'inactive');
   });
 
+  it('serves grpc.health.v1 for the manager service over the same mTLS', async () => {
+    const { checkHealth, createHealthClient } = await import('@d7y/rpc');
+    const { TlsSource, grpcChannelCredentials, issueCertificate } = await import('@d7y/tls');
+    const leaf = issueCertificate(t.ca, { commonName: 'ops', role: 'client', usage: 'client' });
+    const health = createHealthClient(`127.0.0.1:${t.manager.grpcPort}`, grpcChannelCredentials(TlsSource.fromPem({ ca: t.ca.certPem, cert: leaf.certPem, key: leaf.keyPem }), { serverName: 'localhost' }));
+    try {
+      expect(await checkHealth(health, 'manager.v2.Manager')).toBe('SERVING');
+    } finally {
+      health.close();
+    }
+  });
+
   it('refuses clients without a certificate of the cluster CA', async () => {
     const stranger = t.grpcClient('dfdaemon', 'peer-1', { ca: createCa({ commonName: 'other CA' }) });
     expect(await codeOf(call<manager.ListSchedulersResponse__Output>((o, cb) => stranger.ListSchedulers({ hostname: 'peer-1', ip: '127.0.0.1', version: '', commit: '' }, o, cb)))).toBe(grpc.status.UNAVAILABLE);

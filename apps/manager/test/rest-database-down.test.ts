@@ -1,3 +1,4 @@
+import { status as grpcStatus } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseType } from '../src/db/database-type.js';
 import { bearer, startTestManager } from './manager-fixture.js';
@@ -53,6 +54,13 @@ describe.each(engines.map((e) => ({ ...e, label: e.reachable ? e.label : `${e.la
       expect((await t.manager.rest.inject({ method: 'GET', url: '/healthy' })).statusCode).toBe(503);
       const signIn = await t.manager.rest.inject({ method: 'POST', url: '/api/v1/users/signin', payload: { name: 'root', password: 'whatever-password' } });
       expect(signIn.statusCode).toBe(503);
+
+      // The gRPC side answers UNAVAILABLE meanwhile (a dfdaemon keeps its last good scheduler list).
+      const dfdaemon = t.grpcClient('dfdaemon', 'peer-1');
+      const grpcCode = await new Promise<number | undefined>((resolve) => {
+        dfdaemon.ListSchedulers({ hostname: 'peer-1', ip: '127.0.0.1', version: '', commit: '' }, { deadline: Date.now() + 5000 }, (err) => resolve(err?.code));
+      });
+      expect(grpcCode).toBe(grpcStatus.UNAVAILABLE);
 
       await sw.open();
       await eventually(async () => (await list()).statusCode === 200);
