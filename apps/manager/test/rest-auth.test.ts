@@ -199,3 +199,30 @@ describe('first start without DRAGONFLY_INITIAL_ROOT_PASSWORD', () => {
     }
   });
 });
+
+describe('sign-in timing', () => {
+  it('a wrong user name takes about as long as a wrong password (production scrypt cost)', async () => {
+    const t = await startTestManager({ passwordCost: { N: 32768, r: 8, p: 1 } });
+    try {
+      const attempt = async (name: string, ip: string): Promise<number> => {
+        const start = process.hrtime.bigint();
+        const res = await t.manager.rest.inject({ method: 'POST', url: '/api/v1/users/signin', payload: { name, password: 'definitely-wrong' }, remoteAddress: ip });
+        expect(res.statusCode).toBe(401);
+        expect(res.json()).toEqual({ code: 'DF_ERR_MANAGER_UNAUTHORIZED', message: 'invalid user name or password' });
+        return Number(process.hrtime.bigint() - start) / 1e6;
+      };
+      const wrongPassword: number[] = [];
+      const unknownUser: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        wrongPassword.push(await attempt('root', `10.6.0.${i}`));
+        unknownUser.push(await attempt(`nobody-${i}`, `10.6.1.${i}`));
+      }
+      const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[1] ?? 0;
+      expect(median(wrongPassword)).toBeGreaterThan(10);
+      expect(median(unknownUser) / median(wrongPassword)).toBeGreaterThan(0.5);
+      expect(median(unknownUser) / median(wrongPassword)).toBeLessThan(2);
+    } finally {
+      await t.stop();
+    }
+  });
+});
