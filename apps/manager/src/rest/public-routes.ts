@@ -1,3 +1,5 @@
+import { CONSOLE_PUBLIC_ROUTES } from '../console/console-plugin.js';
+
 /**
  * The only routes answered without credentials. The route-table test fails if any other route is
  * reachable without a token, or if a route here is missing or protected.
@@ -10,4 +12,6 @@ export const PUBLIC_ROUTES: readonly string[] = [
   'GET /openapi.json',
   // CORS preflight: answers grants only for configured origins, never data.
   'OPTIONS /*',
+  // The console page, its assets, and its sign-in/refresh/sign-out (which check credentials themselves).
+  ...CONSOLE_PUBLIC_ROUTES,
 ];

@@ -18,6 +18,7 @@ import { seedPeerRoutes } from '../seed-peers/seed-peer-routes.js';
 import type { SeedPeerService } from '../seed-peers/seed-peer-service.js';
 import { userRoutes } from '../users/user-routes.js';
 import type { UserService } from '../users/user-service.js';
+import { registerConsole } from '../console/console-plugin.js';
 import { installAuthentication } from './authenticate-hook.js';
 import { openApiDocument } from './openapi-document.js';
 import type { RouteRecord } from './openapi-document.js';
@@ -36,8 +37,20 @@ export interface RestApiServices {
   clusters: ClusterService;
 }
 
-/** Authentication first, then every route of /api/v1, health and the OpenAPI document. */
-export function registerRestApi(app: FastifyInstance, routes: readonly RouteRecord[], s: RestApiServices, info: { version: string }): void {
+/** The web console's settings (auth.jwt.realm, auth.jwt.maxRefresh in ms; distDir defaults to apps/console/dist). */
+export interface ConsoleSettings {
+  realm: string;
+  maxRefreshMs: number;
+  distDir?: string;
+}
+
+/** Authentication first, then every route of /api/v1, the console, health and the OpenAPI document. */
+export function registerRestApi(
+  app: FastifyInstance,
+  routes: readonly RouteRecord[],
+  s: RestApiServices,
+  info: { version: string; console?: ConsoleSettings },
+): void {
   installAuthentication(app, { tokens: s.tokens, personalAccessTokens: s.personalAccessTokens });
 
   userRoutes({ service: s.users })(app);
@@ -58,5 +71,7 @@ export function registerRestApi(app: FastifyInstance, routes: readonly RouteReco
       return { status: 'ok' };
     },
   );
+  // Upstream defaults until the caller passes the configured values.
+  registerConsole(app, { tokens: s.tokens, users: s.users, realm: 'Dragonfly', maxRefreshMs: 7 * 24 * 3_600_000, ...info.console, logger: app.log });
   app.get('/openapi.json', { config: { access: 'public' } }, () => openApiDocument(routes, { title: 'Dragonfly manager', version: info.version }));
 }
