@@ -1,0 +1,150 @@
+import * as grpc from '@grpc/grpc-js';
+import { createDfdaemonUploadClient, createSchedulerClient } from '@d7y/rpc';
+import type { common } from '@d7y/rpc';
+import { grpcChannelCredentials } from '@d7y/tls';
+import type { TlsSource } from '@d7y/tls';
+
+// The only file of jobs/ that speaks protobuf: the manager (certificate role `manager`) calls
+// DfdaemonUpload.DownloadTask/StatTask/DeleteTask on peers and Scheduler.ListHosts on schedulers,
+// all over mutual TLS.
+
+export interface Endpoint {
+  ip: string;
+  port: number;
+}
+
+/** One download a peer is asked to do (mapped to common.v2.Download). */
+export interface PeerDownload {
+  url: string;
+  /** "sha256:<hex>" when the URL names its content (image blobs): the peer verifies it whole. */
+  digest?: string;
+  tag?: string;
+  application?: string;
+  filteredQueryParams: readonly string[];
+  requestHeader: Record<string, string>;
+  pieceLength?: number;
+  /** DER certificates the peer should trust for the URL's server (job.preheat.tls.caCert). */
+  certificateChain: readonly Buffer[];
+  timeoutMs: number;
+}
+
+export interface DownloadEvents {
+  onStarted(info: { taskId: string; contentLength: number; isFinished: boolean; finishedBytes: number }): void;
+  onPiece(bytes: number): void;
+}
+
+export interface PeerTask {
+  task_id: string;
+  url: string;
+  state: string;
+  content_length: number;
+  piece_count: number;
+}
+
+export interface PeerHost {
+  hostname: string;
+  ip: string;
+  port: number;
+  type: number;
+}
+
+const target = (e: Endpoint): string => (e.ip.includes(':') ? `ipv6:[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`);
+
+/** Error text of a failed call: status name and message, never metadata. */
+export function describeRpcError(err: unknown): string {
+  const e = err as Partial<grpc.ServiceError>;
+  if (typeof e.code === 'number') return `${grpc.status[e.code] ?? e.code}: ${e.details ?? e.message ?? ''}`.trim();
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class PeerRpc {
+  private readonly credentials: grpc.ChannelCredentials;
+
+  constructor(deps: { tls: TlsSource }) {
+    this.credentials = grpcChannelCredentials(deps.tls);
+  }
+
+  /** Runs DownloadTask on a peer to the end of its stream; rejects on a failed stream or `signal`. */
+  downloadTask(peer: Endpoint, download: PeerDownload, events: DownloadEvents, signal: AbortSignal): Promise<void> {
+    const client = createDfdaemonUploadClient(target(peer), this.credentials);
+    const request: common.Download = {
+      url: download.url,
+      type: 'STANDARD',
+      priority: 'LEVEL6',
+      filtered_query_params: [...download.filteredQueryParams],
+      request_header: download.requestHeader,
+      certificate_chain: [...download.certificateChain],
+      timeout: { seconds: Math.ceil(download.timeoutMs / 1000), nanos: 0 },
+      ...(download.digest === undefined ? {} : { digest: download.digest }),
+      ...(download.tag === undefined || download.tag === '' ? {} : { tag: download.tag }),
+      ...(download.application === undefined || download.application === '' ? {} : { application: download.application }),
+      ...(download.pieceLength === undefined ? {} : { piece_length: download.pieceLength }),
+    };
+    return new Promise<void>((resolve, reject) => {
+      const call = client.downloadTask({ download: request }, { deadline: Date.now() + download.timeoutMs });
+      const onAbort = (): void => call.cancel();
+      signal.addEventListener('abort', onAbort, { once: true });
+      const done = (err?: unknown): void => {
+        signal.removeEventListener('abort', onAbort);
+        client.close();
+        if (err === undefined) resolve();
+        else reject(signal.aborted ? new Error('job timed out or was cancelled') : new Error(describeRpcError(err)));
+      };
+      call.on('data', (res: { task_id: string; response?: string; download_task_started_response?: { content_length: number; is_finished: boolean; pieces: { length: number }[] } | null; download_piece_finished_response?: { piece: { length: number } | null } | null }) => {
+        switch (res.response) {
+          case 'download_task_started_response': {
+            const s = res.download_task_started_response;
+            if (s === null || s === undefined) return;
+            events.onStarted({ taskId: res.task_id, contentLength: Number(s.content_length), isFinished: s.is_finished, finishedBytes: s.pieces.reduce((n, p) => n + Number(p.length), 0) });
+            return;
+          }
+          case 'download_piece_finished_response':
+            events.onPiece(Number(res.download_piece_finished_response?.piece?.length ?? 0));
+            return;
+          default:
+            return; // a newer peer's message this manager does not know: progress is best effort
+        }
+      });
+      call.on('error', (err) => done(err));
+      call.on('end', () => done());
+    });
+  }
+
+  /** The task as the peer holds it, or undefined when it has none (NOT_FOUND). */
+  statTask(peer: Endpoint, taskId: string, timeoutMs: number): Promise<PeerTask | undefined> {
+    const client = createDfdaemonUploadClient(target(peer), this.credentials);
+    return new Promise((resolve, reject) => {
+      client.statTask({ task_id: taskId }, { deadline: Date.now() + timeoutMs }, (err, task) => {
+        client.close();
+        if (err?.code === grpc.status.NOT_FOUND) resolve(undefined);
+        else if (err !== null || task === undefined) reject(new Error(describeRpcError(err)));
+        else resolve({ task_id: task.id, url: task.url, state: task.state, content_length: Number(task.content_length), piece_count: task.piece_count });
+      });
+    });
+  }
+
+  /** Deletes the task on the peer; false when it had none. */
+  deleteTask(peer: Endpoint, taskId: string, timeoutMs: number): Promise<boolean> {
+    const client = createDfdaemonUploadClient(target(peer), this.credentials);
+    return new Promise((resolve, reject) => {
+      client.deleteTask({ task_id: taskId }, { deadline: Date.now() + timeoutMs }, (err) => {
+        client.close();
+        if (err?.code === grpc.status.NOT_FOUND) resolve(false);
+        else if (err !== null) reject(new Error(describeRpcError(err)));
+        else resolve(true);
+      });
+    });
+  }
+
+  /** Every host the scheduler knows (all_peers scope, get_task, delete_task). */
+  listHosts(scheduler: Endpoint, timeoutMs: number): Promise<PeerHost[]> {
+    const client = createSchedulerClient(target(scheduler), this.credentials);
+    return new Promise((resolve, reject) => {
+      client.listHosts({}, { deadline: Date.now() + timeoutMs }, (err, res) => {
+        client.close();
+        if (err !== null || res === undefined) reject(new Error(describeRpcError(err)));
+        else resolve(res.hosts.map((h) => ({ hostname: h.hostname, ip: h.ip, port: h.port, type: h.type })));
+      });
+    });
+  }
+}
