@@ -165,7 +165,7 @@ export async function startManager(config: ManagerConfig, deps: ManagerDeps): Pr
         seedPeers: seedPeerService,
         applications: new ApplicationService({ applications }),
       },
-      { version: VERSION },
+      { version: VERSION, console: { realm: config.auth.jwt.realm, maxRefreshMs: config.auth.jwt.maxRefresh } },
     );
 
     const grpcTls = deps.grpcTls ?? TlsSource.fromDir(config.server.grpc.tlsDir, { logger: log.child({ component: 'tls' }) });

@@ -35,7 +35,7 @@ function createUserDialog(ctx: PageContext): void {
             ctx.api.post<User>('/api/v1/users', body).then(
               (u) => {
                 d.close();
-                ctx.toast('success', `User ${u.name} created; they must change the password at first sign-in.`);
+                ctx.toast('success', `User ${u.name} created.`);
                 ctx.reload();
               },
               (err: unknown) => {
@@ -48,7 +48,7 @@ function createUserDialog(ctx: PageContext): void {
       },
       field('User name', name),
       field('Email', email, 'Optional.'),
-      field('Initial password', password, 'At least 8 characters; the user chooses a new one at first sign-in.'),
+      field('Password', password, 'At least 8 characters.'),
       field('Role', role),
       slot.el,
       h('div', { class: 'form-actions' }, button('Cancel', () => d.close()), submit),
