@@ -98,6 +98,13 @@ describe.each(engines)('REST resources on $label', ({ type, skip }) => {
     expect((res.json() as { code: string }).code).toBe('DF_ERR_MANAGER_VALIDATION');
   });
 
+  it.skipIf(skip)('names the offending property in validation messages', async () => {
+    const res = await req('POST', '/api/v1/applications', { name: 'x9', priority: { value: 1, admin: true } });
+    expect((res.json() as { message: string }).message).toBe('body.priority: unknown property "admin"');
+    const range = await req('GET', '/api/v1/schedulers?per_page=1000');
+    expect((range.json() as { message: string }).message).toBe('querystring.per_page must be <= 100');
+  });
+
   it.skipIf(skip)('rejects __proto__ and constructor.prototype keys with 400', async () => {
     for (const raw of ['{"name":"p1","priority":{"value":1},"__proto__":{"polluted":true}}', '{"name":"p2","priority":{"value":1},"constructor":{"prototype":{"polluted":true}}}']) {
       const res = await t.manager.rest.inject({ method: 'POST', url: '/api/v1/applications', headers: { ...bearer(root), 'content-type': 'application/json' }, payload: raw });

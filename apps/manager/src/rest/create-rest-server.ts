@@ -91,7 +91,7 @@ export async function createRestServer(deps: { logger: Logger; options: RestServ
       return reply.code(err.statusCode).send({ code: err.code, message: err.message });
     }
     if (err.validation !== undefined) {
-      return reply.code(400).send({ code: 'DF_ERR_MANAGER_VALIDATION', message: err.message });
+      return reply.code(400).send({ code: 'DF_ERR_MANAGER_VALIDATION', message: validationMessage(err) });
     }
     const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
     if (status === 413) return reply.code(413).send({ code: 'DF_ERR_MANAGER_PAYLOAD_TOO_LARGE', message: `request body is larger than ${options.bodyLimitBytes} bytes` });
@@ -107,4 +107,16 @@ export async function createRestServer(deps: { logger: Logger; options: RestServ
     verify: <T>(token: string, opts?: { ignoreExpiration?: boolean; clockTimestamp?: number }) => app.jwt.verify<T & object>(token, opts ?? {}) as T,
   };
   return { app, routes, jwt };
+}
+
+/** "body.priority: unknown property \"admin\"" rather than ajv's "must NOT have additional properties". */
+function validationMessage(err: FastifyError): string {
+  const first = err.validation?.[0];
+  if (first === undefined) return err.message;
+  const where = `${err.validationContext ?? 'request'}${first.instancePath.replaceAll('/', '.')}`;
+  const params = first.params as { additionalProperty?: unknown };
+  if (first.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
+    return `${where}: unknown property ${JSON.stringify(params.additionalProperty)}`;
+  }
+  return `${where} ${first.message ?? 'is invalid'}`;
 }
