@@ -2,6 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type 
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { pipeline } from 'node:stream';
 import { rootCertificates } from 'node:tls';
+import { isIP } from 'node:net';
 import type { Logger } from '@d7y/logger';
 import { clientResponseHeaders, originRequestHeaders } from './forward-headers.js';
 import { replyError } from './proxy-handler.js';
@@ -46,12 +47,12 @@ export class Forwarder {
     headers.host = target.host;
     const options = {
       method: req.method,
-      hostname: target.hostname.replace(/^\[|\]$/g, ''),
+      hostname: bareHost(target),
       port: target.port === '' ? undefined : Number(target.port),
       path: `${target.pathname}${target.search}`,
       headers,
       ...(https
-        ? { agent: insecure ? this.insecureAgent : this.httpsAgent, servername: target.hostname }
+        ? { agent: insecure ? this.insecureAgent : this.httpsAgent, ...(isIP(bareHost(target)) === 0 ? { servername: target.hostname } : {}) }
         : { agent: this.httpAgent }),
     };
     const upstream = (https ? httpsRequest : httpRequest)(options, (ur) => {
@@ -80,6 +81,11 @@ export class Forwarder {
     // not pipeline(): an upstream failure must not destroy the client socket before we answer it
     req.pipe(upstream);
   }
+}
+
+/** SNI carries names only (RFC 6066), never an IP address. */
+function bareHost(target: URL): string {
+  return target.hostname.replace(/^\[|\]$/g, '');
 }
 
 const TLS_CODES = new Set([

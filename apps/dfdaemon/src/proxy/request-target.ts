@@ -13,7 +13,8 @@ export class BadTargetError extends Error {
  *   the Host header, so a tunnel cannot be turned towards another host);
  * - absolute-form (`GET http://host/path`): that URL;
  * - origin-form without a tunnel (registry mirror mode, e.g. containerd `hosts.toml`): the upstream
- *   is `X-Dragonfly-Registry`, else containerd's `?ns=<registry>` (https), else `registryMirror.addr`.
+ *   is `X-Dragonfly-Registry`, else containerd's `?ns=<registry>` (https; removed from the URL), else
+ *   `registryMirror.addr`.
  */
 export function requestTarget(req: IncomingMessage, ctx: ProxyContext, registryMirror: string): URL {
   const raw = req.url ?? '';
@@ -24,7 +25,13 @@ export function requestTarget(req: IncomingMessage, ctx: ProxyContext, registryM
   if (/^https?:\/\//i.test(raw)) return parse(raw);
   if (!raw.startsWith('/')) throw new BadTargetError(`unsupported request target ${JSON.stringify(raw.slice(0, 100))}`);
   const registry = registryOf(req, raw) ?? registryMirror;
-  return parse(`${registry.replace(/\/+$/, '')}${raw}`);
+  const u = parse(`${registry.replace(/\/+$/, '')}${raw}`);
+  // `ns` is containerd's hint to the mirror, not part of the origin's URL (nor of the task ID)
+  if (u.searchParams.has('ns')) {
+    u.searchParams.delete('ns');
+    if (u.search === '?') u.search = '';
+  }
+  return u;
 }
 
 function registryOf(req: IncomingMessage, path: string): string | undefined {
