@@ -51,13 +51,14 @@ describe('preheatRequest', () => {
     expect(r.args).toEqual({
       type: 'file',
       scope: 'all_peers',
-      urls: ['https://a.example/x.bin', 'https://a.example/y.bin?sig=1'],
+      url: 'https://a.example/x.bin',
+      urls: ['https://a.example/y.bin?sig=1'],
       tag: 'v1',
       filtered_query_params: 'sig&expires',
       headers: { 'X-Token': 'abc' },
       ips: ['10.0.0.1', '10.0.0.2'],
       concurrent_peer_count: 50,
-      timeout: '30m',
+      timeout: 1800,
     });
   });
 

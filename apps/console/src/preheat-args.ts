@@ -80,8 +80,9 @@ export function preheatRequest(v: PreheatFormValues): PreheatRequest {
   }
 
   const args: Record<string, unknown> = { type: v.type, scope: v.scope };
-  if (v.type === 'image' || urls.length === 1) args.url = urls[0];
-  else args.urls = urls;
+  // The API takes the first URL as `url` and any further ones (files) as `urls`.
+  args.url = urls[0];
+  if (urls.length > 1) args.urls = urls.slice(1);
   const put = (key: string, value: unknown): void => {
     if (value !== undefined && value !== '' && !(Array.isArray(value) && value.length === 0) && !(typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0)) {
       args[key] = value;
@@ -100,7 +101,7 @@ export function preheatRequest(v: PreheatFormValues): PreheatRequest {
   put('piece_length', pieceLength);
   put('concurrent_task_count', concurrentTaskCount);
   put('concurrent_peer_count', concurrentPeerCount);
-  put('timeout', timeoutMinutes === undefined ? undefined : `${timeoutMinutes}m`);
+  put('timeout', timeoutMinutes === undefined ? undefined : timeoutMinutes * 60); // seconds
   return { type: 'preheat', bio: v.bio.trim(), args, scheduler_cluster_ids: v.schedulerClusterIds };
 }
 

@@ -4,87 +4,37 @@ import { dataTable, emptyState } from '../components/data-table.js';
 import { notice } from '../components/notice.js';
 import { details, pageHeader, section } from '../components/page-header.js';
 import { statusBadge, tag } from '../components/status-badge.js';
-import type { Child } from '../dom.js';
 import { h, replace } from '../dom.js';
-import { relativeTime, utcTime } from '../format.js';
+import { bytes, relativeTime, utcTime } from '../format.js';
+import type { PeerProgress } from '../job-result.js';
+import { failureReason, progressOf, resultOf } from '../job-result.js';
 import type { Page } from '../page-context.js';
 import { redactArgs } from '../preheat-args.js';
 import { href } from '../router.js';
 import { JOB_POLL_MS, isTerminal, jobTarget } from './jobs-page.js';
 
-const STEPS = ['pending', 'running', 'done'] as const;
+const STEPS = ['Queued', 'Running', 'Done'] as const;
 
-/** Where the job stands: pending → running → done (success or failure). */
+/** Where the job stands: queued → running → done (succeeded or failed). */
 function stepper(state: string): HTMLElement {
   const s = state.toLowerCase();
-  const at = isTerminal(s) ? 2 : s === 'pending' || s === 'received' ? 0 : 1;
+  const at = isTerminal(s) ? 2 : s === 'pending' ? 0 : 1;
   const failed = s === 'failure' || s === 'failed';
   return h(
     'ol',
     { class: 'stepper', 'aria-label': 'Progress' },
-    STEPS.map((step, i) =>
-      h(
-        'li',
-        { class: i < at ? 'step step-done' : i === at ? (failed ? 'step step-failed' : isTerminal(s) ? 'step step-done' : 'step step-current') : 'step' },
-        h('span', { class: 'step-mark', 'aria-hidden': 'true' }),
-        i === 2 ? (isTerminal(s) ? (failed ? 'Failed' : 'Succeeded') : 'Done') : step === 'pending' ? 'Queued' : 'Running',
-      ),
-    ),
+    STEPS.map((label, i) => {
+      const cls = i < at ? 'step step-done' : i === at ? (failed ? 'step step-failed' : isTerminal(s) ? 'step step-done' : 'step step-current') : 'step';
+      return h('li', { class: cls }, h('span', { class: 'step-mark', 'aria-hidden': 'true' }), i === 2 && isTerminal(s) ? (failed ? 'Failed' : 'Succeeded') : label);
+    }),
   );
 }
 
-interface TaskResult {
-  url?: string;
-  task_id?: string;
-  hostname?: string;
-  host_name?: string;
-  ip?: string;
-  description?: string;
-  error?: string;
-  state?: string;
-}
-
-/** Reads the per-host outcome lists whatever the exact result shape (upstream: success_tasks / failure_tasks). */
-function resultTables(result: unknown, now: number): Child[] {
-  if (typeof result !== 'object' || result === null) return [];
-  const r = result as Record<string, unknown>;
-  const out: Child[] = [];
-  const table = (title: string, rows: TaskResult[], failed: boolean) =>
-    section(
-      `${title} (${rows.length})`,
-      dataTable({
-        label: title,
-        rows,
-        empty: emptyState('None'),
-        columns: [
-          { title: 'Host', cell: (t) => t.hostname ?? t.host_name ?? '—' },
-          { title: 'IP', kind: 'mono', cell: (t) => t.ip ?? '—' },
-          { title: 'URL', cell: (t) => h('span', { class: 'mono truncate', title: t.url ?? '' }, t.url ?? '—') },
-          ...(failed ? [{ title: 'Why', cell: (t: TaskResult) => h('span', { class: 'error-text' }, t.description ?? t.error ?? '—') }] : []),
-        ],
-      }),
-    );
-  void now;
-  for (const [key, title, failed] of [
-    ['success_tasks', 'Succeeded', false],
-    ['failure_tasks', 'Failed', true],
-  ] as const) {
-    const rows = r[key];
-    if (Array.isArray(rows)) out.push(table(title, rows as TaskResult[], failed));
-  }
-  return out;
-}
-
-/** The most specific failure reason the job carries. */
-export function failureReason(job: Job): string | undefined {
-  const r = (typeof job.result === 'object' && job.result !== null ? job.result : {}) as Record<string, unknown>;
-  for (const v of [job.error, job.message, r.error, r.message, r.reason]) if (typeof v === 'string' && v.trim() !== '') return v.trim();
-  const failures = r.failure_tasks;
-  if (Array.isArray(failures) && failures.length > 0) {
-    const first = failures[0] as TaskResult;
-    return `${failures.length} task${failures.length === 1 ? '' : 's'} failed; first: ${first.description ?? first.error ?? 'no reason given'}`;
-  }
-  return undefined;
+function progressBar(percent: number | undefined, failed: boolean): HTMLElement {
+  const bar = h('div', { class: failed ? 'bar-fill bar-failed' : 'bar-fill' });
+  // Width through the CSSOM (allowed under the CSP; a style attribute would not be).
+  bar.style.width = `${percent ?? 0}%`;
+  return h('div', { class: 'bar', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(percent ?? 0) }, bar);
 }
 
 export const jobDetailPage: Page = async (ctx) => {
@@ -94,27 +44,52 @@ export const jobDetailPage: Page = async (ctx) => {
     return;
   }
   const render = (job: Job, pollError?: string): void => {
+    const result = resultOf(job.result);
     const failed = ['failure', 'failed'].includes(job.state.toLowerCase());
-    const reason = failed ? (failureReason(job) ?? 'The job failed without a reason; see the manager and scheduler logs.') : undefined;
+    const reason = failed ? (failureReason(result) ?? 'The job failed without a reason; see the manager log.') : undefined;
+    const p = progressOf(result);
     replace(
       ctx.main,
       h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: href('jobs') }, 'Jobs'), ' / ', `#${job.id}`),
-      pageHeader(`Job #${job.id}`, [tag(job.type), ' ', statusBadge(job.state)]),
+      pageHeader(`Job #${job.id}`, [tag(job.type), typeof job.args?.type === 'string' ? [' ', tag(job.args.type)] : null, ' ', statusBadge(job.state)]),
       pollError ? notice('error', `Could not refresh: ${pollError}`) : null,
       reason ? h('div', { class: 'notice notice-error', role: 'alert' }, h('strong', null, 'Why it failed: '), reason) : null,
+      (result.warnings ?? []).map((w) => notice('info', w)),
       section(
         'Progress',
         stepper(job.state),
+        h(
+          'div',
+          { class: 'progress-row' },
+          progressBar(p.percent, failed),
+          h('span', { class: 'progress-text' }, p.total === 0 ? (isTerminal(job.state) ? 'No tasks' : 'Waiting for targets…') : `${p.finished} of ${p.total} tasks done${p.failed > 0 ? `, ${p.failed} failed` : ''} · ${bytes(p.bytes)}`),
+        ),
         isTerminal(job.state) ? null : h('p', { class: 'hint' }, `Refreshing every ${JOB_POLL_MS / 1000} s…`),
         details([
           ['Target', h('span', { class: 'mono' }, jobTarget(job))],
           ['Created', `${utcTime(job.created_at)} (${relativeTime(job.created_at, ctx.now())})`],
-          ['Updated', `${utcTime(job.updated_at)} (${relativeTime(job.updated_at, ctx.now())})`],
+          ['Started', utcTime(result.started_at)],
+          ['Finished', utcTime(result.finished_at)],
           ['Scheduler clusters', (job.scheduler_cluster_ids ?? []).length === 0 ? 'all' : (job.scheduler_cluster_ids ?? []).map((c) => tag(`#${c}`))],
           ['Description', job.bio || '—'],
         ]),
       ),
-      resultTables(job.result, ctx.now()),
+      section(
+        'Peers',
+        dataTable<PeerProgress>({
+          label: 'Peers of the job',
+          rows: result.peers ?? [],
+          empty: emptyState(isTerminal(job.state) ? 'No peers took part' : 'No peers yet', 'Peers appear once the manager has chosen the targets.'),
+          columns: [
+            { title: 'Peer', cell: (r) => r.hostname ?? '—' },
+            { title: 'Address', kind: 'mono', cell: (r) => (r.ip === undefined ? '—' : `${r.ip}${r.port === undefined ? '' : `:${r.port}`}`) },
+            { title: 'State', cell: (r) => (r.state ? statusBadge(r.state) : '—') },
+            { title: 'Tasks', kind: 'num', cell: (r) => `${r.finished_tasks ?? 0} / ${r.total_tasks ?? 0}` },
+            { title: 'Downloaded', kind: 'num', cell: (r) => bytes(r.downloaded_bytes ?? 0) },
+            { title: 'Error', cell: (r) => (r.error ? h('span', { class: 'error-text' }, r.error) : '—') },
+          ],
+        }),
+      ),
       h(
         'div',
         { class: 'grid-2' },

@@ -19,8 +19,9 @@ export const isTerminal = (state: string): boolean => TERMINAL.has(state.toLower
 /** The URL (or first of several) a job works on, for the listing. */
 export function jobTarget(job: Job): string {
   const a = job.args ?? {};
-  if (typeof a.url === 'string' && a.url !== '') return a.url;
-  if (Array.isArray(a.urls) && typeof a.urls[0] === 'string') return a.urls.length > 1 ? `${a.urls[0]} (+${a.urls.length - 1})` : a.urls[0];
+  const more = Array.isArray(a.urls) ? a.urls.length : 0;
+  if (typeof a.url === 'string' && a.url !== '') return more > 0 ? `${a.url} (+${more})` : a.url;
+  if (typeof a.task_id === 'string' && a.task_id !== '') return `task ${a.task_id}`;
   return '—';
 }
 
@@ -40,7 +41,7 @@ export const jobsPage: Page = async (ctx) => {
     [
       ['', 'All states'],
       ['pending', 'Pending'],
-      ['started', 'Running'],
+      ['running', 'Running'],
       ['success', 'Succeeded'],
       ['failure', 'Failed'],
     ],
