@@ -171,6 +171,10 @@ export async function startManager(config: ManagerConfig, deps: ManagerDeps): Pr
     const grpcTls = deps.grpcTls ?? TlsSource.fromDir(config.server.grpc.tlsDir, { logger: log.child({ component: 'tls' }) });
     grpcTls.start();
     stack.push(() => grpcTls.stop());
+    const schedulerKeepAlive = new KeepAliveTracker({ store: schedulers, logger: log, kind: 'scheduler' });
+    const seedPeerKeepAlive = new KeepAliveTracker({ store: seedPeers, logger: log, kind: 'seed-peer' });
+    // Runs after the gRPC server stopped (reverse order): streams it cut are marked inactive before the database closes.
+    stack.push(() => Promise.all([schedulerKeepAlive.settle(), seedPeerKeepAlive.settle()]).then(() => undefined));
     const grpcServer = new ManagerGrpcServer({
       logger: log,
       tls: grpcTls,
@@ -179,8 +183,8 @@ export async function startManager(config: ManagerConfig, deps: ManagerDeps): Pr
         schedulers: schedulerService,
         seedPeers: seedPeerService,
         applications,
-        schedulerKeepAlive: new KeepAliveTracker({ store: schedulers, logger: log, kind: 'scheduler' }),
-        seedPeerKeepAlive: new KeepAliveTracker({ store: seedPeers, logger: log, kind: 'seed-peer' }),
+        schedulerKeepAlive,
+        seedPeerKeepAlive,
       }),
       options: {
         listenIP: config.server.grpc.listenIP,

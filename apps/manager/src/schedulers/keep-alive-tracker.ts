@@ -23,6 +23,7 @@ export class KeepAliveTracker {
   private readonly store: KeepAliveStore;
   private readonly log: Logger;
   private readonly open = new Map<number, number>();
+  private readonly closing = new Set<Promise<void>>();
 
   constructor(deps: { store: KeepAliveStore; logger: Logger; kind: string }) {
     this.store = deps.store;
@@ -48,8 +49,13 @@ export class KeepAliveTracker {
           return;
         }
         this.open.delete(id);
-        await this.store.setState(id, 'inactive');
-        this.log.info({ id }, 'keepalive stream ended: inactive');
+        const marking = this.store.setState(id, 'inactive').then(() => this.log.info({ id }, 'keepalive stream ended: inactive'));
+        this.closing.add(marking);
+        try {
+          await marking;
+        } finally {
+          this.closing.delete(marking);
+        }
       },
     };
   }
@@ -57,5 +63,10 @@ export class KeepAliveTracker {
   /** Streams open on this manager for the host. */
   openStreams(id: number): number {
     return this.open.get(id) ?? 0;
+  }
+
+  /** Waits for hosts being marked inactive (streams cut by a shutdown) before the database closes. */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.closing]);
   }
 }
