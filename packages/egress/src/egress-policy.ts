@@ -22,6 +22,16 @@ export class EgressPolicy {
   private readonly names = new Set<string>();
   private readonly suffixes: string[] = [];
 
+  /** Why `entry` is not a valid allow-list entry, or undefined when it is (for config validation). */
+  static entryProblem(entry: string): string | undefined {
+    try {
+      new EgressPolicy({ allow: [entry] });
+      return undefined;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  }
+
   constructor(opts: { allow?: readonly string[] } = {}) {
     for (const raw of opts.allow ?? []) this.add(raw);
   }

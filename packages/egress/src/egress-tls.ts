@@ -24,15 +24,21 @@ const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/
  * self-signed one.
  */
 export function egressTlsOptions(config: EgressTlsConfig = {}): EgressTlsOptions {
-  const caCert = config.caCert?.trim() ?? '';
-  if (caCert === '') return { rejectUnauthorized: config.insecureSkipVerify !== true, ca: undefined };
+  const extra = readCaCert(config.caCert ?? '');
+  return { rejectUnauthorized: config.insecureSkipVerify !== true, ca: extra.length === 0 ? undefined : [...rootCertificates, ...extra] };
+}
+
+/** The PEM certificate blocks of `caCert` (a file path or PEM text; empty → none), each checked to parse. */
+export function readCaCert(caCert: string): string[] {
+  const text = caCert.trim();
+  if (text === '') return [];
   let pem: string;
-  if (caCert.includes('-----BEGIN')) pem = caCert;
+  if (text.includes('-----BEGIN')) pem = text;
   else {
     try {
-      pem = readFileSync(caCert, 'utf8');
+      pem = readFileSync(text, 'utf8');
     } catch (err) {
-      throw new EgressError('DF_ERR_EGRESS_CONFIG', `caCert: cannot read ${caCert}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+      throw new EgressError('DF_ERR_EGRESS_CONFIG', `caCert: cannot read ${text}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
     }
   }
   const blocks = pem.match(PEM_BLOCK) ?? [];
@@ -44,5 +50,5 @@ export function egressTlsOptions(config: EgressTlsConfig = {}): EgressTlsOptions
       throw new EgressError('DF_ERR_EGRESS_CONFIG', `caCert: certificate #${i + 1} does not parse: ${(err as Error).message}`, { cause: err });
     }
   }
-  return { rejectUnauthorized: config.insecureSkipVerify !== true, ca: [...rootCertificates, ...blocks] };
+  return blocks;
 }

@@ -1,4 +1,5 @@
 import { byteSize, duration, z } from '@d7y/config';
+import { EgressPolicy } from '@d7y/egress';
 
 // manager.yaml: upstream's keys (internals §4.9) and defaults unless a comment says otherwise.
 // Durations are milliseconds and sizes bytes after parsing ("48h", "1MiB" in YAML).
@@ -99,12 +100,31 @@ const databaseSchema = z
   })
   .prefault({});
 
+const allowListEntry = z.string().superRefine((entry, ctx) => {
+  const problem = EgressPolicy.entryProblem(entry);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
+
 const jobSchema = z
   .strictObject({
+    /** Ours: most peers one job may drive (more → 400, or the job fails). */
+    maxPeers: z.number().int().positive().max(100_000).default(1000),
+    /** Ours: jobs run at once; later ones wait in order. */
+    concurrency: z.number().int().positive().max(64).default(4),
     preheat: z
       .strictObject({
         registryTimeout: duration().default(60_000),
         tls: z.strictObject({ insecureSkipVerify: z.boolean().default(false), caCert: z.string().default('') }).prefault({}),
+        /** Ours: most blobs an image (or URLs a file preheat) may have. */
+        maxBlobs: z.number().int().positive().max(100_000).default(256),
+        /** Ours: image platform when a job names none (upstream: the manager's own). */
+        platform: z.string().regex(/^[a-z0-9_.-]+\/[a-z0-9_.-]+(\/[a-z0-9_.-]+)?$/, 'os/arch[/variant], e.g. linux/amd64').default('linux/amd64'),
+        /** Ours: non-public destinations preheat may reach (CIDRs, host names, "*.corp"); none by default. */
+        allowList: z.array(allowListEntry).default([]),
+        /** Ours: redirects followed per registry request. */
+        maxRedirects: z.number().int().min(0).max(20).default(5),
+        /** Ours: a preheat job's default timeout (upstream 60 min). */
+        timeout: duration().default(3_600_000),
       })
       .prefault({}),
     gc: z.strictObject({ interval: duration().default(3 * 3_600_000), ttl: duration().default(6 * 3_600_000) }).prefault({}),

@@ -5,6 +5,8 @@ import type { TokenService } from '../auth/token-service.js';
 import { clusterRoutes } from '../clusters/cluster-routes.js';
 import type { ClusterService } from '../clusters/cluster-service.js';
 import type { ManagerDatabase } from '../db/manager-database.js';
+import { jobRoutes } from '../jobs/job-routes.js';
+import type { JobService } from '../jobs/job-service.js';
 import { personalAccessTokenRoutes } from '../personal-access-tokens/personal-access-token-routes.js';
 import type { PersonalAccessTokenService } from '../personal-access-tokens/personal-access-token-service.js';
 import { roleRoutes } from '../roles/role-routes.js';
@@ -35,6 +37,8 @@ export interface RestApiServices {
   seedPeers: SeedPeerService;
   applications: ApplicationService;
   clusters: ClusterService;
+  /** Jobs (preheat, get_task, delete_task) on /api/v1/jobs and /oapi/v1/jobs. */
+  jobs?: JobService;
 }
 
 /** The web console's settings (auth.jwt.realm, auth.jwt.maxRefresh in ms; distDir defaults to apps/console/dist). */
@@ -61,6 +65,7 @@ export function registerRestApi(
   schedulerRoutes({ service: s.schedulers })(app);
   seedPeerRoutes({ service: s.seedPeers })(app);
   applicationRoutes({ service: s.applications })(app);
+  if (s.jobs !== undefined) jobRoutes({ service: s.jobs })(app);
   clusterRoutes({ service: s.clusters })(app);
 
   app.get(
