@@ -177,6 +177,30 @@ describe('manager.v2.Manager over mutual TLS', () => {
     await eventually(async () => (await stateOf('scheduler-1')) === 'inactive');
   });
 
+  it('a seed peer keeps itself alive with SEED_PEER_SOURCE; a scheduler cannot keep a seed peer alive', async () => {
+    const seed = t.grpcClient('dfdaemon', 'seed-2');
+    await call<manager.SeedPeer__Output>((o, cb) => seed.UpdateSeedPeer({ hostname: 'seed-2', type: 'super', ip: '127.0.0.7', port: 4000, download_port: 4005, seed_peer_cluster_id: 1 }, o, cb));
+    const seedState = async (): Promise<string | undefined> => {
+      const res = await t.manager.rest.inject({ method: 'GET', url: '/api/v1/seed-peers?host_name=seed-2', headers: bearer(root) });
+      return (res.json() as { state: string }[])[0]?.state;
+    };
+    expect(await seedState()).toBe('inactive');
+    const stream = seed.KeepAlive((_err) => undefined);
+    stream.write({ source_type: 'SEED_PEER_SOURCE', hostname: 'seed-2', ip: '127.0.0.7', cluster_id: 1 });
+    await eventually(async () => (await seedState()) === 'active');
+    const listed = await call<manager.ListSeedPeersResponse__Output>((o, cb) => seed.ListSeedPeers({ hostname: 'seed-2', ip: '127.0.0.7', version: '', commit: '' }, o, cb));
+    expect(listed.seed_peers.map((p) => p.hostname)).toContain('seed-2');
+    stream.end();
+    await eventually(async () => (await seedState()) === 'inactive');
+
+    const impostor = t.grpcClient('scheduler', 'seed-2');
+    const code = await new Promise<number | undefined>((resolve) => {
+      const s = impostor.KeepAlive((err) => resolve(err?.code));
+      s.write({ source_type: 'SEED_PEER_SOURCE', hostname: 'seed-2', ip: '127.0.0.7', cluster_id: 1 });
+    });
+    expect(code).toBe(grpc.status.PERMISSION_DENIED);
+  });
+
   it('serves grpc.health.v1 for the manager service over the same mTLS', async () => {
     const { checkHealth, createHealthClient } = await import('@d7y/rpc');
     const { TlsSource, grpcChannelCredentials, issueCertificate } = await import('@d7y/tls');
