@@ -44,6 +44,6 @@ describe('e2e: 1 seed peer + 3 peers download one file from nginx', () => {
     expect(served).toBeGreaterThanOrEqual(body.length);
     expect(served).toBeLessThanOrEqual(body.length * 1.1 + 8);
     const fromPeers = results.map((r) => /peers ([\d.]+) MiB/.exec(r.stderr)?.[1]).map(Number);
-    expect(fromPeers.every((m) => m > 40)).toBe(true);
+    expect(fromPeers.every((m) => m > 40), results.map((r) => r.stderr).join("\n")).toBe(true);
   }, 60_000);
 });

@@ -53,12 +53,12 @@ export class DfdaemonProcess {
     const configPath = join(o.home, 'dfdaemon.yaml');
     // JSON is YAML.
     await writeFile(configPath, JSON.stringify(config, null, 2));
-    const { proc, ports } = await DfdaemonProcess.spawn(o.hostname, configPath);
+    const { proc, ports } = await DfdaemonProcess.spawn(o.hostname, configPath, join(o.home, 'dfdaemon.log'));
     return new DfdaemonProcess(o, configPath, proc, ports);
   }
 
-  private static async spawn(name: string, configPath: string): Promise<{ proc: ServiceProcess; ports: DfdaemonPorts }> {
-    const proc = new ServiceProcess({ name, command: process.execPath, args: [BIN.dfdaemon, '--config', configPath] });
+  private static async spawn(name: string, configPath: string, logFile: string): Promise<{ proc: ServiceProcess; ports: DfdaemonPorts }> {
+    const proc = new ServiceProcess({ name, command: process.execPath, args: [BIN.dfdaemon, '--config', configPath], logFile });
     const line = await proc.waitForLine((l) => l.includes('"dfdaemon ready"'));
     const rec = JSON.parse(line) as DfdaemonPorts;
     return { proc, ports: { uploadPort: rec.uploadPort, piecePort: rec.piecePort, healthPort: rec.healthPort, socketPath: rec.socketPath, hostId: rec.hostId } };
@@ -71,13 +71,13 @@ export class DfdaemonProcess {
   /** Starts the same daemon again (same config and storage: `storage.keep` makes it resume). */
   async restart(): Promise<void> {
     await this.proc.stop();
-    const { proc, ports } = await DfdaemonProcess.spawn(this.options.hostname, this.configPath);
+    const { proc, ports } = await DfdaemonProcess.spawn(this.options.hostname, this.configPath, join(this.options.home, 'dfdaemon.log'));
     this.proc = proc;
     this.ports = ports;
   }
 
   async respawnAfterKill(): Promise<void> {
-    const { proc, ports } = await DfdaemonProcess.spawn(this.options.hostname, this.configPath);
+    const { proc, ports } = await DfdaemonProcess.spawn(this.options.hostname, this.configPath, join(this.options.home, 'dfdaemon.log'));
     this.proc = proc;
     this.ports = ports;
   }

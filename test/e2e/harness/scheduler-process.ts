@@ -35,7 +35,7 @@ export class SchedulerProcess {
     };
     const path = join(o.home, 'scheduler.yaml');
     await writeFile(path, JSON.stringify(config, null, 2));
-    const proc = new ServiceProcess({ name: 'scheduler', command: process.execPath, args: [BIN.scheduler, '--config', path] });
+    const proc = new ServiceProcess({ name: 'scheduler', command: process.execPath, args: [BIN.scheduler, '--config', path], logFile: join(o.home, 'scheduler.log') });
     // Ready when it logs that it listens (any pino line naming the port).
     await proc.waitForLine((l) => l.includes(`${port}`) && /listen|ready|started|serving/i.test(l));
     return new SchedulerProcess(proc, port);

@@ -18,7 +18,6 @@ export interface SchedulerUnderTest {
 export async function startScheduler(cluster: E2eCluster): Promise<SchedulerUnderTest> {
   if (isBuilt('scheduler') && process.env.D7Y_E2E_FAKE_SCHEDULER === undefined) {
     const s = await cluster.scheduler('scheduler', {
-      scheduler: { retryInterval: '100ms', retryBackToSourceLimit: 2, retryLimit: 4 },
       seedPeer: { healthCheckInterval: '1s' },
     });
     return { address: s.address, kind: 'real', kill: () => s.kill() };

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
 
 export interface ServiceProcessOptions {
   name: string;
@@ -6,6 +7,8 @@ export interface ServiceProcessOptions {
   args: string[];
   env?: Record<string, string>;
   cwd?: string;
+  /** Also append every output line here (kept with the cluster directory for post-mortems). */
+  logFile?: string;
 }
 
 /**
@@ -26,7 +29,13 @@ export class ServiceProcess {
       env: { ...process.env, ...o.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+    const log: WriteStream | undefined = o.logFile === undefined ? undefined : createWriteStream(o.logFile, { flags: 'a' });
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code, signal) => {
+        log?.end();
+        resolve({ code, signal });
+      }),
+    );
     for (const stream of [this.child.stdout, this.child.stderr]) {
       let buf = '';
       stream?.setEncoding('utf8');
@@ -37,6 +46,7 @@ export class ServiceProcess {
           const line = buf.slice(0, i);
           buf = buf.slice(i + 1);
           this.lines.push(line);
+          log?.write(`${line}\n`);
           if (process.env.D7Y_E2E_LOG) process.stderr.write(`[${this.name}] ${line}\n`);
           for (const w of [...this.waiters]) {
             if (w.test(line)) {

@@ -45,23 +45,29 @@ export class BackToSource {
     const onAbort = (): void => ctrl.abort(o.signal?.reason);
     o.signal?.addEventListener('abort', onAbort, { once: true });
     let failure: unknown;
+    const fail = (n: number, err: unknown): void => {
+      if (failure === undefined) failure = err;
+      if (isDfdaemonError(err)) o.onPieceFailed?.(n, err);
+      ctrl.abort(err);
+    };
+    // Pieces written but not yet durable: the next fetch starts while the disk syncs.
+    const commits: Promise<void>[] = [];
     const worker = async (): Promise<void> => {
       while (failure === undefined && !ctrl.signal.aborted) {
         const n = queue.shift();
         if (n === undefined) return;
         try {
-          const piece = await this.downloadPiece(task, req, n, ctrl.signal);
-          o.onPiece?.(piece);
+          const { committed } = await this.downloadPieceData(task, req, n, ctrl.signal);
+          commits.push(committed.then((piece) => o.onPiece?.(piece), (err: unknown) => fail(n, err)));
         } catch (err) {
-          if (failure === undefined) failure = err;
-          if (isDfdaemonError(err)) o.onPieceFailed?.(n, err);
-          ctrl.abort(err);
+          fail(n, err);
         }
       }
     };
     try {
       const workers = Array.from({ length: Math.max(1, Math.min(o.concurrency, queue.length)) }, () => worker());
       await Promise.all(workers);
+      await Promise.all(commits);
     } finally {
       o.signal?.removeEventListener('abort', onAbort);
     }
@@ -70,13 +76,24 @@ export class BackToSource {
   }
 
   async downloadPiece(task: TaskStore, req: SourceRequest, number: number, signal?: AbortSignal): Promise<PieceRecord> {
+    const { committed } = await this.downloadPieceData(task, req, number, signal);
+    return await committed;
+  }
+
+  /** Fetches and writes one piece; resolves when its bytes are written with the commit promise. */
+  private async downloadPieceData(
+    task: TaskStore,
+    req: SourceRequest,
+    number: number,
+    signal?: AbortSignal,
+  ): Promise<{ committed: Promise<PieceRecord> }> {
     const { offset, length } = task.pieceBounds(number);
     if (length === undefined) throw new DfdaemonError('DF_ERR_STORAGE', 'piece bounds unknown: content length not set');
     for (let attempt = 0; ; attempt++) {
       try {
         const res = await this.source.get(req, { start: offset, length }, signal);
         try {
-          return await task.writePiece({
+          return await task.writePieceData({
             number,
             offset,
             length,

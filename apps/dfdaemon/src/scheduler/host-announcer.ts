@@ -21,6 +21,8 @@ export interface HostInfo {
   uploadBytesPerSecond: number;
 }
 
+const RETRY_START_MS = 500;
+
 export interface HostAnnouncerDeps {
   pool: SchedulerPool;
   host: () => HostInfo;
@@ -36,22 +38,39 @@ export class HostAnnouncer {
   private readonly deps: HostAnnouncerDeps;
   private readonly log: Logger;
   private timer: NodeJS.Timeout | undefined;
+  private readonly retries = new Set<NodeJS.Timeout>();
+  private stopped = false;
 
   constructor(deps: HostAnnouncerDeps) {
     this.deps = deps;
     this.log = deps.logger.child({ component: 'host-announcer' });
   }
 
-  /** Announces once to all (failures are logged, not fatal: the scheduler may start later). */
+  /**
+   * Announces once to all. Failures are not fatal (the scheduler may start later): that
+   * scheduler is retried with backoff (0.5 s, 1 s, 2 s … up to the interval) until it accepts.
+   */
   async start(): Promise<void> {
-    await Promise.all(this.deps.pool.all().map((e) => this.announceTo(e).catch(() => undefined)));
+    await Promise.all(this.deps.pool.all().map((e) => this.announceTo(e).catch(() => this.retry(e, RETRY_START_MS))));
     this.timer = setInterval(() => {
       for (const e of this.deps.pool.all()) void this.announceTo(e).catch(() => undefined);
     }, this.deps.intervalMs);
     this.timer.unref();
   }
 
+  private retry(e: SchedulerEndpoint, delayMs: number): void {
+    if (this.stopped) return;
+    const t = setTimeout(() => {
+      this.retries.delete(t);
+      void this.announceTo(e).catch(() => this.retry(e, Math.min(delayMs * 2, this.deps.intervalMs)));
+    }, delayMs);
+    t.unref();
+    this.retries.add(t);
+  }
+
   async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.retries) clearTimeout(t);
     if (this.timer !== undefined) clearInterval(this.timer);
     const id = this.deps.host().id;
     await Promise.all(

@@ -213,7 +213,18 @@ export class TaskStore {
     return { offset, length };
   }
 
+  /** Writes, verifies and records a piece; resolves once it is durable and recorded. */
   async writePiece(o: WritePieceOptions): Promise<PieceRecord> {
+    const { committed } = await this.writePieceData(o);
+    return committed;
+  }
+
+  /**
+   * Writes and verifies a piece's bytes; resolves when they are written (not yet durable) with
+   * `committed`, which settles once they were fdatasync'ed and the piece recorded. Callers can
+   * fetch the next piece while the disk catches up; nobody sees the piece before `committed`.
+   */
+  async writePieceData(o: WritePieceOptions): Promise<{ committed: Promise<PieceRecord> }> {
     this.assertWritable();
     const bounds = this.pieceBounds(o.number);
     if (o.offset !== bounds.offset) {
@@ -224,12 +235,13 @@ export class TaskStore {
       throw new DfdaemonError('DF_ERR_INVALID_ARGUMENT', `piece ${o.number} has ${bounds.length} bytes, not ${expectedLength}`);
     }
     const existing = this.finished.get(o.number);
-    if (existing !== undefined) return existing;
+    if (existing !== undefined) return { committed: Promise.resolve(existing) };
     if (this.writing.has(o.number)) {
       throw new DfdaemonError('DF_ERR_STORAGE', `piece ${o.number} of task ${this.id} is already being written`);
     }
     this.writing.add(o.number);
     const startedAt = this.now();
+    let handedOver = false;
     try {
       const fh = await this.contentHandle();
       const hash = createHash('sha256');
@@ -290,10 +302,21 @@ export class TaskStore {
         createdAt: this.now(),
         ...(o.parentId === undefined ? {} : { parentId: o.parentId }),
       };
-      await this.commit(record);
-      return record;
+      const committed = this.commit(record).then(
+        () => record,
+        (err: unknown) => {
+          throw err;
+        },
+      );
+      committed
+        .finally(() => {
+          this.writing.delete(o.number);
+        })
+        .catch(() => undefined);
+      handedOver = true;
+      return { committed };
     } finally {
-      this.writing.delete(o.number);
+      if (!handedOver) this.writing.delete(o.number);
     }
   }
 
