@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { ConfigError, exitOnConfigError, loadConfig } from '@d7y/config';
 import { createLogger } from '@d7y/logger';
 import type { Logger } from '@d7y/logger';
-import { TlsSource } from '@d7y/tls';
+import { EgressClient, readCaCert } from '@d7y/egress';
+import { TlsSource, certificateDers } from '@d7y/tls';
 import type { FastifyInstance } from 'fastify';
 import { ApplicationRepository } from './applications/application-repository.js';
 import { ApplicationService } from './applications/application-service.js';
@@ -17,6 +18,7 @@ import { SignInThrottle } from './auth/sign-in-throttle.js';
 import type { SignInThrottleLimits } from './auth/sign-in-throttle.js';
 import { TokenService } from './auth/token-service.js';
 import { ClusterService } from './clusters/cluster-service.js';
+import { prepareDataDir } from './config/data-dir.js';
 import { parseListenAddress } from './config/listen-address.js';
 import { DEFAULT_CONFIG_PATH, managerConfigSchema } from './config/manager-config.js';
 import type { ManagerConfig } from './config/manager-config.js';
@@ -43,6 +45,16 @@ import { SeedPeerRepository } from './seed-peers/seed-peer-repository.js';
 import { SeedPeerService } from './seed-peers/seed-peer-service.js';
 import { UserRepository } from './users/user-repository.js';
 import { UserService } from './users/user-service.js';
+import { ImageManifestResolver } from './jobs/image-manifest-resolver.js';
+import { JobRateLimiter } from './jobs/job-rate-limiter.js';
+import { JobRepository } from './jobs/job-repository.js';
+import { JobRunner } from './jobs/job-runner.js';
+import { JobService } from './jobs/job-service.js';
+import { JobTargetRepository } from './jobs/job-target-repository.js';
+import { PeerDirectory } from './jobs/peer-directory.js';
+import { PeerRpc } from './jobs/peer-rpc.js';
+import { PreheatExecutor } from './jobs/preheat-executor.js';
+import { TaskExecutor } from './jobs/task-executor.js';
 
 export const VERSION = '0.1.0';
 
@@ -110,6 +122,10 @@ export async function startManager(config: ManagerConfig, deps: ManagerDeps): Pr
   };
 
   try {
+    const dataDir = prepareDataDir(config.server.dataDir);
+    if (dataDir.tightenedFrom !== undefined) {
+      log.warn({ dir: config.server.dataDir, was: dataDir.tightenedFrom.toString(8) }, 'server.dataDir was open to other users; set it to 0700');
+    }
     const jwtKey = resolveJwtKey({ configuredKey: config.auth.jwt.key, dataDir: config.server.dataDir });
     if (jwtKey.source === 'generated') log.info({ file: join(config.server.dataDir, 'jwt.key') }, 'generated a JWT signing key');
 
@@ -150,6 +166,56 @@ export async function startManager(config: ManagerConfig, deps: ManagerDeps): Pr
     const seedPeerService = new SeedPeerService({ seedPeers, clusters: seedPeerClusters });
 
     const tokens = new TokenService({ jwt: rest.jwt, users, revokedSessions, timeoutMs: config.auth.jwt.timeout, maxRefreshMs: config.auth.jwt.maxRefresh, now });
+    const grpcTls = deps.grpcTls ?? TlsSource.fromDir(config.server.grpc.tlsDir, { logger: log.child({ component: 'tls' }) });
+    grpcTls.start();
+    stack.push(() => grpcTls.stop());
+
+    // Jobs: preheat resolves images through the guarded egress client, then drives peers over mTLS
+    // with this manager's certificate (role manager).
+    const preheat = config.job.preheat;
+    const egress = new EgressClient({
+      options: { allow: preheat.allowList, maxRedirects: preheat.maxRedirects, tls: preheat.tls, totalTimeoutMs: preheat.registryTimeout },
+      logger: log.child({ component: 'egress' }),
+    });
+    stack.push(() => egress.close());
+    const jobRepository = new JobRepository({ database, now });
+    const jobTargets = new JobTargetRepository({ database });
+    const peerRpc = new PeerRpc({ tls: grpcTls });
+    const peerDirectory = new PeerDirectory({ targets: jobTargets, rpc: peerRpc });
+    const taskJob = (mode: 'get' | 'delete') => new TaskExecutor({ mode, directory: peerDirectory, rpc: peerRpc, maxPeers: config.job.maxPeers, timeoutMs: preheat.timeout });
+    const jobRunner = new JobRunner({
+      jobs: jobRepository,
+      logger: log,
+      concurrency: config.job.concurrency,
+      now,
+      executors: {
+        preheat: new PreheatExecutor({
+          resolver: new ImageManifestResolver({ client: egress, maxBlobs: preheat.maxBlobs }),
+          directory: peerDirectory,
+          rpc: peerRpc,
+          options: {
+            maxPeers: config.job.maxPeers,
+            defaultPlatform: preheat.platform,
+            certificateChain: readCaCert(preheat.tls.caCert).flatMap((pem) => certificateDers(pem)),
+            insecureSkipVerify: preheat.tls.insecureSkipVerify,
+            timeoutMs: preheat.timeout,
+          },
+        }),
+        get_task: taskJob('get'),
+        delete_task: taskJob('delete'),
+      },
+    });
+    await jobRunner.start();
+    stack.push(() => jobRunner.stop());
+    const jobService = new JobService({
+      jobs: jobRepository,
+      targets: jobTargets,
+      queue: jobRunner,
+      egress,
+      rateLimiter: new JobRateLimiter(),
+      limits: { maxBlobs: preheat.maxBlobs, maxPeers: config.job.maxPeers },
+    });
+
     registerRestApi(
       rest.app,
       rest.routes,
@@ -164,13 +230,11 @@ export async function startManager(config: ManagerConfig, deps: ManagerDeps): Pr
         schedulers: schedulerService,
         seedPeers: seedPeerService,
         applications: new ApplicationService({ applications }),
+        jobs: jobService,
       },
       { version: VERSION, console: { realm: config.auth.jwt.realm, maxRefreshMs: config.auth.jwt.maxRefresh } },
     );
 
-    const grpcTls = deps.grpcTls ?? TlsSource.fromDir(config.server.grpc.tlsDir, { logger: log.child({ component: 'tls' }) });
-    grpcTls.start();
-    stack.push(() => grpcTls.stop());
     const schedulerKeepAlive = new KeepAliveTracker({ store: schedulers, logger: log, kind: 'scheduler' });
     const seedPeerKeepAlive = new KeepAliveTracker({ store: seedPeers, logger: log, kind: 'seed-peer' });
     // Runs after the gRPC server stopped (reverse order): streams it cut are marked inactive before the database closes.
