@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Server as TlsServer } from 'node:tls';
 import { join } from 'node:path';
 import { ConfigError, exitOnConfigError, loadConfig } from '@d7y/config';
+import { assertNever } from '@d7y/core';
 import { createLogger } from '@d7y/logger';
 import type { Logger } from '@d7y/logger';
 import { EgressClient, readCaCert } from '@d7y/egress';
@@ -108,6 +109,8 @@ export function databaseOptionsOf(config: ManagerConfig): DatabaseOptions {
         dbname: db.postgres.dbname,
         sslMode: db.postgres.sslMode,
       };
+    default:
+      return assertNever(db.type);
   }
 }
 

@@ -1,5 +1,6 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { assertNever } from '@d7y/core';
 import SQLite from 'better-sqlite3';
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { Migrator } from 'kysely/migration';
@@ -102,6 +103,8 @@ export class ManagerDatabase {
         });
         return new ManagerDatabase('mysql', new MysqlDialect({ pool }));
       }
+      default:
+        return assertNever(options);
     }
   }
 
