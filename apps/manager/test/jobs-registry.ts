@@ -1,0 +1,173 @@
+import { spawn, execFile } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+
+// Real parts for the preheat tests: Docker's registry (Debian package docker-registry) behind a
+// certificate from a test CA, and skopeo pushing a multi-arch OCI image built here (no internet).
+
+const run = promisify(execFile);
+
+export const PLATFORMS = [
+  { os: 'linux', architecture: 'amd64' },
+  { os: 'linux', architecture: 'arm64', variant: 'v8' },
+] as const;
+
+export interface BuiltImage {
+  layoutDir: string;
+  indexDigest: string;
+  /** Per platform "os/arch": the image manifest digest and its blobs (config first, then layers). */
+  platforms: Record<string, { manifest: string; blobs: string[] }>;
+}
+
+const sha = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+/** Writes an OCI image layout with an index over two platforms, each a config and two random gzip layers. */
+export function buildMultiArchLayout(dir: string, tag: string): BuiltImage {
+  const blobsDir = join(dir, 'blobs', 'sha256');
+  mkdirSync(blobsDir, { recursive: true });
+  const put = (b: Buffer): { digest: string; size: number } => {
+    const digest = sha(b);
+    writeFileSync(join(blobsDir, digest.slice('sha256:'.length)), b);
+    return { digest, size: b.length };
+  };
+  const platforms: BuiltImage['platforms'] = {};
+  const entries = PLATFORMS.map((p) => {
+    const layers = [0, 1].map(() => {
+      const raw = randomBytes(48 * 1024 + Math.floor(Math.random() * 4096));
+      const gz = gzipSync(raw);
+      return { ...put(gz), diffId: sha(raw) };
+    });
+    const config = put(
+      Buffer.from(
+        JSON.stringify({
+          architecture: p.architecture,
+          os: p.os,
+          ...('variant' in p ? { variant: p.variant } : {}),
+          rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) },
+          config: {},
+        }),
+      ),
+    );
+    const manifest = put(
+      Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config.digest, size: config.size },
+          layers: layers.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: l.digest, size: l.size })),
+        }),
+      ),
+    );
+    platforms[[p.os, p.architecture].join('/')] = { manifest: manifest.digest, blobs: [config.digest, ...layers.map((l) => l.digest)] };
+    return { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: manifest.digest, size: manifest.size, platform: p };
+  });
+  const index = put(Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: entries })));
+  writeFileSync(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+  writeFileSync(
+    join(dir, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: index.digest, size: index.size, annotations: { 'org.opencontainers.image.ref.name': tag } }],
+    }),
+  );
+  return { layoutDir: dir, indexDigest: index.digest, platforms };
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function waitForPort(port: number, child: ChildProcess, log: () => string): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`docker-registry exited (${child.exitCode}):\n${log()}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`docker-registry did not listen on ${port}:\n${log()}`);
+    await new Promise((r) => setTimeout(r, 50).unref()); // polling a port that is about to open
+  }
+}
+
+export interface RunningRegistry {
+  /** "127.0.0.1:PORT" */
+  host: string;
+  port: number;
+  /** Every access-log line so far. */
+  log(): string;
+  /** GET requests for blobs, as "digest" strings, in order. */
+  blobFetches(): string[];
+  stop(): Promise<void>;
+}
+
+/** Starts docker-registry on 127.0.0.1 with TLS (cert/key files) and optional token auth. */
+export async function startRegistry(opts: {
+  dir: string;
+  certFile: string;
+  keyFile: string;
+  token?: { realm: string; service: string; issuer: string; rootCertBundle: string };
+}): Promise<RunningRegistry> {
+  const port = await freePort();
+  const storage = join(opts.dir, 'storage');
+  mkdirSync(storage, { recursive: true });
+  const auth = opts.token
+    ? `auth:\n  token:\n    realm: ${opts.token.realm}\n    service: ${opts.token.service}\n    issuer: ${opts.token.issuer}\n    rootcertbundle: ${opts.token.rootCertBundle}\n`
+    : '';
+  const config = join(opts.dir, 'config.yml');
+  writeFileSync(
+    config,
+    `version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: false\nstorage:\n  filesystem:\n    rootdirectory: ${storage}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n  tls:\n    certificate: ${opts.certFile}\n    key: ${opts.keyFile}\n${auth}`,
+  );
+  const child = spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  await waitForPort(port, child, () => out);
+  return {
+    host: `127.0.0.1:${port}`,
+    port,
+    log: () => out,
+    blobFetches: () => [...out.matchAll(/"GET \/v2\/[^ ]+\/blobs\/(sha256:[a-f0-9]{64}) HTTP\/[0-9.]+" 200/g)].map((m) => m[1] ?? ''),
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** skopeo copy --all of the OCI layout into the registry, trusting the CA in `certDir/ca.crt`. */
+export async function pushWithSkopeo(opts: { layoutDir: string; tag: string; destination: string; certDir: string; creds?: string }): Promise<void> {
+  await run(
+    'skopeo',
+    [
+      '--insecure-policy',
+      'copy',
+      '--all',
+      '--preserve-digests',
+      '--dest-cert-dir',
+      opts.certDir,
+      ...(opts.creds === undefined ? [] : ['--dest-creds', opts.creds]),
+      `oci:${opts.layoutDir}:${opts.tag}`,
+      `docker://${opts.destination}`,
+    ],
+    { timeout: 60_000 },
+  );
+}
