@@ -32,7 +32,13 @@ describe('console in chromium over HTTPS', () => {
   const pageErrors: string[] = [];
 
   const shot = async (name: string): Promise<void> => {
-    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+    // The whole page: grow the viewport to the document (a stitched full-page capture would
+    // repeat the sticky bars), then restore it.
+    const size = page.viewportSize() ?? { width: 1280, height: 800 };
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    if (height > size.height) await page.setViewportSize({ width: size.width, height });
+    await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+    if (height > size.height) await page.setViewportSize(size);
   };
   const heading = (text: string) => page.getByRole('heading', { level: 1, name: text });
   const goto = async (hash: string, title: string): Promise<void> => {

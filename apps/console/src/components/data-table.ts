@@ -4,8 +4,8 @@ import { h } from '../dom.js';
 export interface Column<T> {
   title: string;
   cell: (row: T) => Child;
-  /** 'num' right-aligns; 'actions' keeps buttons on one line at the end. */
-  kind?: 'num' | 'actions' | 'mono';
+  /** 'num' right-aligns; 'actions' keeps buttons at the end; 'wrap' lets long text (descriptions) wrap. */
+  kind?: 'num' | 'actions' | 'mono' | 'wrap';
 }
 
 /** A table in a horizontally scrolling frame (narrow screens), or the empty state when no rows. */

@@ -92,7 +92,7 @@ export const applicationsPage: Page = async (ctx) => {
           { title: 'URL', cell: (a) => (a.url ? h('span', { class: 'mono' }, a.url) : '—') },
           { title: 'Priority', cell: (a) => tag(`level ${a.priority.value}`) },
           { title: 'URL rules', kind: 'num', cell: (a) => (a.priority.urls ?? []).length },
-          { title: 'Description', cell: (a) => a.bio || '—' },
+          { title: 'Description', kind: 'wrap', cell: (a) => a.bio || '—' },
           { title: 'Created', cell: (a) => relativeTime(a.created_at, ctx.now()) },
           ...(root
             ? [

@@ -69,7 +69,7 @@ export const clustersPage: Page = async (ctx) => {
         empty: emptyState('No scheduler clusters', ctx.session.isRoot ? 'Create the first one with “New cluster”.' : 'Ask an administrator to create one.'),
         columns: [
           { title: 'Name', cell: (c) => [c.name, c.is_default ? [' ', tag('default')] : null] },
-          { title: 'Description', cell: (c) => c.bio || '—' },
+          { title: 'Description', kind: 'wrap', cell: (c) => c.bio || '—' },
           { title: 'Schedulers', kind: 'num', cell: (c) => schedulers.items.filter((s) => s.scheduler_cluster_id === c.id).length },
           { title: 'Seed peer clusters', cell: (c) => ((c.seed_peer_cluster_ids ?? []).length === 0 ? '—' : (c.seed_peer_cluster_ids ?? []).map((id) => tag(spcName(id)))) },
           { title: 'Candidate / filter parents', kind: 'num', cell: (c) => `${c.config.candidate_parent_limit} / ${c.config.filter_parent_limit}` },

@@ -54,7 +54,7 @@ export const seedPeersPage: Page = async (ctx) => {
         empty: emptyState('No seed peer clusters'),
         columns: [
           { title: 'Name', cell: (c) => c.name },
-          { title: 'Description', cell: (c) => c.bio || '—' },
+          { title: 'Description', kind: 'wrap', cell: (c) => c.bio || '—' },
           { title: 'Load limit', kind: 'num', cell: (c) => c.config.load_limit },
           { title: 'Seed peers', kind: 'num', cell: (c) => seedPeers.items.filter((s) => s.seed_peer_cluster_id === c.id).length },
           { title: 'Created', cell: (c) => relativeTime(c.created_at, ctx.now()) },

@@ -51,6 +51,6 @@ export function signInPage(deps: { realm: string; session: Session; message?: st
       h('p', { class: 'auth-realm' }, deps.realm),
       form,
     ),
-    h('p', { class: 'auth-foot' }, 'Connections to this console are encrypted. Sessions end after inactivity.'),
+    h('p', { class: 'auth-foot' }, 'Sign in with your manager account. The session is kept in a secure, HTTP-only cookie.'),
   );
 }

@@ -167,7 +167,7 @@ export const usersPage: Page = async (ctx) => {
         columns: [
           { title: 'Name', cell: (u) => [h('span', { class: 'strong' }, u.name), u.id === self ? [' ', tag('you')] : null, u.email ? h('span', { class: 'sub' }, u.email) : null] },
           { title: 'Roles', cell: (u) => u.roles.map((r) => h('span', { class: r === 'root' ? 'tag tag-accent' : 'tag' }, r)) },
-          { title: 'State', cell: (u) => [statusBadge(u.state), u.must_change_password ? [' ', tag('password change due')] : null] },
+          { title: 'State', cell: (u) => [statusBadge(u.state === 'enable' ? 'enabled' : u.state === 'disable' ? 'disabled' : u.state, u.state === 'enable' ? 'ok' : 'muted'), u.must_change_password ? [' ', tag('password change due')] : null] },
           { title: 'Created', cell: (u) => relativeTime(u.created_at, ctx.now()) },
           { title: '', kind: 'actions', cell: actions },
         ],
@@ -181,7 +181,7 @@ export const usersPage: Page = async (ctx) => {
         empty: emptyState('No roles'),
         columns: [
           { title: 'Role', cell: (r) => h('span', { class: r.name === 'root' ? 'tag tag-accent' : 'tag' }, r.name) },
-          { title: 'Description', cell: (r) => r.description },
+          { title: 'Description', kind: 'wrap', cell: (r) => r.description },
           { title: 'Permissions', cell: (r) => r.permissions.map((p) => tag(p)) },
         ],
       }),
