@@ -158,6 +158,13 @@ describe('Storage', () => {
         budget -= len;
         return write(buf, off, len, pos);
       };
+      const writev = fh.writev.bind(fh) as (bufs: Buffer[], pos: number) => Promise<{ bytesWritten: number }>;
+      (fh as unknown as { writev: unknown }).writev = async (bufs: Buffer[], pos: number) => {
+        const len = bufs.reduce((n, b) => n + b.length, 0);
+        if (budget < len) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+        budget -= len;
+        return writev(bufs, pos);
+      };
       return fh as FileHandle;
     };
     const s = await open2(true, fullDisk);
