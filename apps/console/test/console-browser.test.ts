@@ -5,15 +5,24 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCa, issueCertificate } from '@d7y/tls';
+import { createLogger } from '@d7y/logger';
+import { managerConfigSchema, startManager } from '@d7y/manager';
+import type { RunningManager } from '@d7y/manager';
+import { TlsSource, createCa, issueCertificate } from '@d7y/tls';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT_PASSWORD, startTestManager } from '../../manager/test/manager-fixture.js';
-import type { TestManager } from '../../manager/test/manager-fixture.js';
+import { startFakeSeedPeer } from '../../manager/test/jobs-fake-seed-peer.js';
+import type { FakeSeedPeer } from '../../manager/test/jobs-fake-seed-peer.js';
+import { buildMultiArchLayout, pushWithSkopeo, startRegistry } from '../../manager/test/jobs-registry.js';
+import type { RunningRegistry } from '../../manager/test/jobs-registry.js';
+import { ROOT_PASSWORD, TEST_JWT_KEY, TEST_PASSWORD_COST } from '../../manager/test/manager-fixture.js';
 
 // The console in a real browser (Debian's chromium through playwright-core) against a real manager
-// over HTTPS with a certificate from a test CA. Screenshots of every page land in test/artifacts/.
+// over HTTPS with a certificate from a test CA. Preheat runs against Docker's registry (Debian
+// docker-registry, image pushed by skopeo) behind its own CA; the seed peer is the manager tests'
+// stand-in DfdaemonUpload server over mTLS, which fetches from the registry itself.
+// Screenshots of every page land in test/artifacts/.
 
 const CONSOLE_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 const ARTIFACTS = join(CONSOLE_DIR, 'test', 'artifacts');
@@ -24,7 +33,10 @@ const GUEST = { name: 'viewer', first: 'viewer-temporary-1', next: 'viewer-chose
 const spkiHash = (certPem: string): string => createHash('sha256').update(createPublicKey(certPem).export({ type: 'spki', format: 'der' })).digest('base64');
 
 describe('console in chromium over HTTPS', () => {
-  let t: TestManager;
+  let manager: RunningManager;
+  let registry: RunningRegistry;
+  let seed: FakeSeedPeer;
+  let work: string;
   let context: BrowserContext;
   let page: Page;
   let base: string;
@@ -40,7 +52,7 @@ describe('console in chromium over HTTPS', () => {
     await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
     if (height > size.height) await page.setViewportSize(size);
   };
-  const heading = (text: string) => page.getByRole('heading', { level: 1, name: text });
+  const heading = (text: string | RegExp) => page.getByRole('heading', { level: 1, name: text });
   const goto = async (hash: string, title: string): Promise<void> => {
     await page.evaluate((h) => (location.hash = h), hash);
     await heading(title).waitFor();
@@ -52,8 +64,9 @@ describe('console in chromium over HTTPS', () => {
     await page.getByLabel('Password', { exact: true }).fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
   };
+  let registryHost = '';
   const inject = (method: string, url: string, headers: Record<string, string>, payload?: object) =>
-    t.manager.rest.inject({ method: method as 'GET', url, headers, ...(payload === undefined ? {} : { payload }) });
+    manager.rest.inject({ method: method as 'GET', url, headers, ...(payload === undefined ? {} : { payload }) });
 
   beforeAll(async () => {
     // Build the console from source so the test always runs the current code.
@@ -62,23 +75,60 @@ describe('console in chromium over HTTPS', () => {
     execFileSync(process.execPath, ['scripts/copy-static.mjs'], { cwd: CONSOLE_DIR, stdio: 'inherit' });
     mkdirSync(ARTIFACTS, { recursive: true });
 
+    work = mkdtempSync(join(tmpdir(), 'd7y-console-e2e-'));
     const ca = createCa({ commonName: 'console test CA' });
     const leaf = issueCertificate(ca, { commonName: 'localhost', role: 'manager', usage: 'server', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
-    const tlsDir = mkdtempSync(join(tmpdir(), 'd7y-console-tls-'));
-    writeFileSync(join(tlsDir, 'tls.crt'), leaf.certPem);
-    writeFileSync(join(tlsDir, 'tls.key'), leaf.keyPem, { mode: 0o600 });
-    t = await startTestManager({ config: { server: { rest: { tls: { cert: join(tlsDir, 'tls.crt'), key: join(tlsDir, 'tls.key') } } }, auth: { jwt: { realm: 'Dragonfly test cluster' } } } });
-    rmSync(tlsDir, { recursive: true, force: true });
-    base = t.manager.restUrl.replace('127.0.0.1', 'localhost');
+    writeFileSync(join(work, 'tls.crt'), leaf.certPem);
+    writeFileSync(join(work, 'tls.key'), leaf.keyPem, { mode: 0o600 });
 
-    // Things to look at: a scheduler and a seed peer registered, a guest whose password was reset by root.
-    const root = { authorization: `Bearer ${await t.rootToken()}` };
+    // The registry, behind a private CA the manager is told to trust, holding a multi-arch image.
+    const registryCa = createCa({ commonName: 'registry CA' });
+    const registryLeaf = issueCertificate(registryCa, { commonName: 'registry', role: 'manager', usage: 'server', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
+    writeFileSync(join(work, 'registry.crt'), registryLeaf.certPem);
+    writeFileSync(join(work, 'registry.key'), registryLeaf.keyPem, { mode: 0o600 });
+    writeFileSync(join(work, 'registry-ca.crt'), registryCa.certPem);
+    mkdirSync(join(work, 'skopeo-certs'));
+    writeFileSync(join(work, 'skopeo-certs', 'ca.crt'), registryCa.certPem);
+    mkdirSync(join(work, 'registry'));
+    registry = await startRegistry({ dir: join(work, 'registry'), certFile: join(work, 'registry.crt'), keyFile: join(work, 'registry.key') });
+    const image = buildMultiArchLayout(join(work, 'layout'), 'v1');
+    await pushWithSkopeo({ layoutDir: image.layoutDir, tag: 'v1', destination: `${registry.host}/demo/app:v1`, certDir: join(work, 'skopeo-certs') });
+
+    // Cluster mTLS: the manager dials seed peers with a certificate of this CA.
+    const clusterCa = createCa({ commonName: 'cluster CA' });
+    seed = await startFakeSeedPeer({ ca: clusterCa, hostname: 'seed-1', registryCaPem: registryCa.certPem });
+    const identity = issueCertificate(clusterCa, { commonName: 'manager', role: 'manager', usage: 'dual', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
+    const dataDir = join(work, 'data');
+    const config = managerConfigSchema.parse({
+      server: {
+        dataDir,
+        rest: { addr: '127.0.0.1:0', tls: { cert: join(work, 'tls.crt'), key: join(work, 'tls.key') } },
+        grpc: { tlsDir: join(dataDir, 'certs'), listenIP: '127.0.0.1', port: { start: 0, end: 0 } },
+      },
+      auth: { jwt: { key: TEST_JWT_KEY, realm: 'Dragonfly test cluster' } },
+      job: { preheat: { allowList: ['127.0.0.1'], tls: { caCert: join(work, 'registry-ca.crt') } } },
+    });
+    manager = await startManager(config, {
+      grpcTls: TlsSource.fromPem({ ca: clusterCa.certPem, cert: identity.certPem, key: identity.keyPem }),
+      logger: createLogger({ level: 'silent' }),
+      initialRootPassword: ROOT_PASSWORD,
+      print: () => undefined,
+      passwordCost: TEST_PASSWORD_COST,
+    });
+    base = manager.restUrl.replace('127.0.0.1', 'localhost');
+
+    // Things to look at: a scheduler and the seed peer registered, a guest whose password root reset.
+    const signedIn = await inject('POST', '/api/v1/users/signin', {}, { name: 'root', password: ROOT_PASSWORD });
+    const root = { authorization: `Bearer ${(signedIn.json() as { token: string }).token}` };
     expect((await inject('POST', '/api/v1/schedulers', root, { host_name: 'scheduler-1', ip: '10.0.0.11', port: 8002, scheduler_cluster_id: 1, features: ['schedule', 'preheat'] })).statusCode).toBe(201);
-    expect((await inject('POST', '/api/v1/seed-peers', root, { host_name: 'seed-1', ip: '10.0.0.21', port: 4000, download_port: 4005, seed_peer_cluster_id: 1 })).statusCode).toBe(201);
+    expect((await inject('POST', '/api/v1/seed-peers', root, { host_name: seed.hostname, ip: '127.0.0.1', port: seed.port, download_port: seed.port, seed_peer_cluster_id: 1 })).statusCode).toBe(201);
+    // A seed peer turns active through its KeepAlive stream; set here as that stream would.
+    await manager.database.db.updateTable('seed_peers').set({ state: 'active' }).where('host_name', '=', seed.hostname).execute();
     const guest = await inject('POST', '/api/v1/users', root, { name: GUEST.name, password: 'viewer-initial-0', roles: ['guest'] });
     expect(guest.statusCode).toBe(201);
     const guestId = (guest.json() as { id: number }).id;
     expect((await inject('POST', `/api/v1/users/${guestId}/reset_password`, root, { new_password: GUEST.first })).statusCode).toBe(204);
+    registryHost = registry.host;
 
     profile = mkdtempSync(join(tmpdir(), 'd7y-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
@@ -107,8 +157,10 @@ describe('console in chromium over HTTPS', () => {
 
   afterAll(async () => {
     await context?.close();
-    await t?.stop();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await manager?.stop();
+    await seed?.stop();
+    await registry?.stop();
+    for (const dir of [profile, work]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('serves the sign-in page with strict security headers and the configured realm', async () => {
@@ -164,6 +216,7 @@ describe('console in chromium over HTTPS', () => {
     await shot('06-schedulers');
     await goto('#/seed-peers', 'Seed peers');
     await page.getByRole('cell', { name: 'seed-1' }).waitFor();
+    await page.getByText('active', { exact: true }).first().waitFor();
     await shot('07-seed-peers');
 
     await goto('#/applications', 'Applications');
@@ -195,28 +248,43 @@ describe('console in chromium over HTTPS', () => {
     await shot('11-users');
   });
 
-  it('lists jobs and offers the preheat form', async () => {
+  it('preheats an image from the registry and follows the job to success, and shows why a job failed', async () => {
     await goto('#/jobs', 'Jobs');
-    const jobsApi = await page.getByRole('button', { name: 'New preheat' }).count();
-    if (jobsApi > 0) {
-      await shot('12-jobs');
-      await page.getByRole('button', { name: 'New preheat' }).click();
-      await page.getByRole('dialog').getByLabel('URL').fill('https://registry.invalid/v2/library/alpine/blobs/x');
-      await page.getByRole('button', { name: 'Start preheat' }).click();
-      // Checked in the page before anything is sent.
-      await page.getByRole('dialog').getByText('must be a manifest URL').waitFor();
-      await shot('13-preheat-form');
-      await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
-    } else {
-      // This manager has no jobs API: the page says so instead of failing.
-      await page.getByText('does not offer the jobs API').waitFor();
-      await shot('12-jobs-unavailable');
-    }
-  });
+    await shot('12-jobs-empty');
+    // Checked in the page before anything is sent.
+    await page.getByRole('button', { name: 'New preheat' }).click();
+    await page.getByRole('dialog').getByLabel('URL').fill(`https://${registryHost}/v2/demo/app/blobs/sha256:00`);
+    await page.getByRole('button', { name: 'Start preheat' }).click();
+    await page.getByRole('dialog').getByText('must be a manifest URL').waitFor();
+    await page.getByRole('dialog').getByLabel('URL').fill(`https://${registryHost}/v2/demo/app/manifests/v1`);
+    await page.getByRole('dialog').getByLabel('Platform').fill('linux/arm64');
+    await page.getByRole('dialog').getByText('Advanced options').click();
+    await page.getByRole('dialog').getByLabel('Timeout (minutes)').fill('5');
+    await shot('13-preheat-form');
+    await page.getByRole('button', { name: 'Start preheat' }).click();
+    await heading(/^Job #\d+$/).waitFor();
+    // Followed live until it ends: the seed peer fetched the arm64 config and layers.
+    await page.locator('.content .badge', { hasText: 'success' }).first().waitFor({ timeout: 30_000 });
+    await page.getByRole('cell', { name: 'seed-1' }).waitFor();
+    await page.getByText('3 of 3 tasks done').waitFor();
+    expect(seed.calls.length).toBe(3);
+    await shot('14-job-succeeded');
+
+    await goto('#/jobs', 'Jobs');
+    await page.getByRole('button', { name: 'New preheat' }).click();
+    await page.getByRole('dialog').getByLabel('URL').fill(`https://${registryHost}/v2/demo/app/manifests/no-such-tag`);
+    await page.getByRole('button', { name: 'Start preheat' }).click();
+    await heading(/^Job #\d+$/).waitFor();
+    await page.getByText('Why it failed:').waitFor({ timeout: 30_000 });
+    await shot('15-job-failed');
+    await goto('#/jobs', 'Jobs');
+    await page.locator('.content .badge', { hasText: 'failure' }).first().waitFor();
+    await shot('16-jobs');
+  }, 60_000);
 
   it('creates a personal access token shown once, which works until revoked', async () => {
     await goto('#/tokens', 'Personal access tokens');
-    await shot('14-tokens-empty');
+    await shot('17-tokens-empty');
     await page.getByRole('button', { name: 'New token' }).click();
     await page.getByRole('dialog').getByLabel('Name').fill('ci-preheat');
     await page.getByRole('dialog').getByText(/^cluster/).click();
@@ -225,13 +293,13 @@ describe('console in chromium over HTTPS', () => {
     await value.waitFor();
     const token = await value.inputValue();
     expect(token).toMatch(/^dfp_/);
-    await shot('15-token-created');
+    await shot('18-token-created');
     expect((await inject('GET', '/oapi/v1/clusters', { authorization: `Bearer ${token}` })).statusCode).toBe(200);
     await page.getByRole('button', { name: 'Done' }).click();
     await page.getByRole('cell', { name: /ci-preheat/ }).waitFor();
     // Never shown again: the listing has no secret.
     expect(await page.content()).not.toContain(token);
-    await shot('16-tokens');
+    await shot('19-tokens');
 
     await page.getByRole('button', { name: 'Revoke' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
@@ -243,18 +311,18 @@ describe('console in chromium over HTTPS', () => {
   it('looks right on a phone and on a wide screen', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await goto('#/overview', 'Overview');
-    await shot('17-overview-390');
+    await shot('20-overview-390');
     await page.getByRole('button', { name: 'Menu' }).click();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedulers' }).waitFor();
-    await shot('18-menu-390');
+    await shot('21-menu-390');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Schedulers' }).click();
     await heading('Schedulers').waitFor();
-    await shot('19-schedulers-390');
+    await shot('22-schedulers-390');
     // Nothing wider than the screen except inside scrolling tables.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.setViewportSize({ width: 1920, height: 1080 });
     await goto('#/overview', 'Overview');
-    await shot('20-overview-1920');
+    await shot('23-overview-1920');
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
@@ -275,7 +343,7 @@ describe('console in chromium over HTTPS', () => {
   it('makes a guest change the reset password, then shows no write controls, and the API refuses its writes', async () => {
     await signIn(GUEST.name, GUEST.first);
     await heading('Choose a new password').waitFor();
-    await shot('21-password-change');
+    await shot('24-password-change');
     await page.getByLabel('Current password').fill(GUEST.first);
     await page.getByLabel('New password', { exact: true }).fill(GUEST.next);
     await page.getByLabel('New password again').fill(GUEST.next);
@@ -283,7 +351,7 @@ describe('console in chromium over HTTPS', () => {
     // Back where the guest was going (the deep link #/tokens survives the sign-in).
     await heading('Personal access tokens').waitFor();
     await goto('#/overview', 'Overview');
-    await shot('22-guest-overview');
+    await shot('25-guest-overview');
 
     expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).count()).toBe(0);
     for (const [hash, title] of [
@@ -299,7 +367,7 @@ describe('console in chromium over HTTPS', () => {
     await goto('#/clusters/1', 'cluster-1');
     expect(await page.getByRole('button', { name: 'Save changes' }).count()).toBe(0);
     expect(await page.getByLabel('Candidate parents').isDisabled()).toBe(true);
-    await shot('23-guest-cluster');
+    await shot('26-guest-cluster');
 
     // Even with a valid CSRF token from its own session, the API refuses a guest's write.
     const status = await page.evaluate(async () => {

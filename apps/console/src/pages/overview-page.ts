@@ -56,10 +56,9 @@ export const overviewPage: Page = async (ctx) => {
     empty: emptyState('No scheduler clusters yet', 'Create one on the Clusters page.'),
     columns: [
       { title: 'Cluster', cell: (c) => [c.name, c.is_default ? [' ', tag('default')] : null] },
-      { title: 'Active schedulers', kind: 'num', cell: (c) => `${perCluster(c.id).filter((s) => s.state === 'active').length} / ${perCluster(c.id).length}` },
-      { title: 'Candidate parents', kind: 'num', cell: (c) => c.config.candidate_parent_limit },
-      { title: 'Peer load limit', kind: 'num', cell: (c) => c.client_config.load_limit },
-      { title: 'Updated', cell: (c) => relativeTime(c.updated_at, ctx.now()) },
+      { title: 'Schedulers', kind: 'num', cell: (c) => `${perCluster(c.id).filter((s) => s.state === 'active').length} / ${perCluster(c.id).length}` },
+      { title: 'Parents', kind: 'num', cell: (c) => c.config.candidate_parent_limit },
+      { title: 'Load limit', kind: 'num', cell: (c) => c.client_config.load_limit },
     ],
   });
 
