@@ -108,6 +108,23 @@ describe('P2P through a scheduler (FakeScheduler, real daemons, real mTLS)', () 
     expect(pieces.every((p) => p.trafficType === 'remote-peer' && p.parentId !== badPeer?.id)).toBe(true);
   });
 
+  it('a triggered seed that already holds the task re-announces it with its source digests', async () => {
+    const id = peer1.tasks.taskIdOf(req());
+    // The scheduler lost its state (restart): it knows no peer and no digest of the task.
+    scheduler.digests.delete(id);
+    scheduler.peers.splice(0, scheduler.peers.length);
+    const before = origin.bytesServed('/file');
+    const peer4 = await startTestDaemon({ root, ca: pki.ca, hostname: 'peer-4', schedulers: [scheduler.address] });
+    daemons.push(peer4);
+    const pieces: PieceRecord[] = [];
+    const t = await peer4.tasks.download(req(), { onPiece: (p) => pieces.push(p) });
+    expect(sha256(await readFile(t.contentPath))).toBe(sha256(body));
+    expect(pieces.every((p) => p.trafficType === 'remote-peer')).toBe(true);
+    expect(scheduler.digests.get(id)?.size).toBe(5);
+    // Only peer-4's one-byte stat reached the origin.
+    expect(origin.bytesServed('/file') - before).toBe(1);
+  });
+
   it('falls back to the source within seconds when the scheduler is unreachable', async () => {
     const lonely = await startTestDaemon({ root, ca: pki.ca, hostname: 'lonely-1', schedulers: ['127.0.0.1:1'] });
     daemons.push(lonely);

@@ -33,6 +33,8 @@ export interface PeerToPeerContext {
   peerId: string;
   /** Interested pieces still missing. */
   numbers: number[];
+  /** Interested pieces already stored: reported to the scheduler so it knows what this peer has. */
+  local: PieceRecord[];
   source: SourceRequest;
   signal: AbortSignal;
 }
@@ -193,6 +195,18 @@ export class TaskManager {
       store.touch();
       storeReady(store);
       this.reportLocal(store, req, peerId, hooks, true);
+      if (req.needBackToSource && this.deps.p2p !== undefined) {
+        // A scheduler triggered us (seed) for a task we already have: register anyway so that it
+        // learns we hold it, with the digests of the pieces we once fetched from the source.
+        const release = store.pin();
+        try {
+          await this.deps.p2p.download({ task: store, request: req, peerId, numbers: [], local: store.pieces(), source, signal });
+        } catch (err) {
+          log.warn({ err }, 'could not announce a local task to the scheduler');
+        } finally {
+          release();
+        }
+      }
       return store;
     }
 
@@ -233,7 +247,8 @@ export class TaskManager {
         const small = requestedBytes <= this.smallTaskBytes && !req.disableBackToSource;
         if (missing.length > 0 && !small && this.deps.p2p !== undefined) {
           try {
-            await this.deps.p2p.download({ task: store, request: req, peerId, numbers: missing, source, signal });
+            const local = store.pieces().filter((p) => !missing.includes(p.number) && (wanted?.has(p.number) ?? true));
+            await this.deps.p2p.download({ task: store, request: req, peerId, numbers: missing, local, source, signal });
           } catch (err) {
             if (signal.aborted || isDfdaemonError(err, 'DF_ERR_NO_SPACE') || isDfdaemonError(err, 'DF_ERR_SOURCE_STATUS')) throw err;
             log.warn({ err }, 'P2P download failed; falling back to the source');

@@ -83,6 +83,7 @@ export class PeerToPeerDownloader implements PeerToPeer {
           case 'normal_task_response': {
             if (!started) {
               stream.send({ download_peer_started_request: {} });
+              for (const piece of ctx.local) stream.send({ download_piece_finished_request: { piece: pieceToProto(piece) } });
               started = true;
             }
             const candidates = resp.normal_task_response?.candidate_parents ?? [];
@@ -173,6 +174,12 @@ export class PeerToPeerDownloader implements PeerToPeer {
       throw new DfdaemonError('DF_ERR_BACK_TO_SOURCE_DISABLED', 'the scheduler has no parent for this task and back-to-source is disabled');
     }
     stream.send({ download_peer_back_to_source_started_request: {} });
+    // Pieces we hold from an earlier source fetch carry digests the scheduler may trust.
+    for (const piece of ctx.local) {
+      const p = pieceToProto(piece);
+      if (piece.trafficType === 'back-to-source') stream.send({ download_piece_back_to_source_finished_request: { piece: p } });
+      else stream.send({ download_piece_finished_request: { piece: p } });
+    }
     try {
       await this.d.backToSource.downloadPieces(ctx.task, ctx.source, ctx.numbers, {
         concurrency: ctx.request.concurrentPieceCount ?? this.d.concurrentPieceCount,
