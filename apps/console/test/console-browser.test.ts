@@ -105,7 +105,8 @@ describe('console in chromium over HTTPS', () => {
         rest: { addr: '127.0.0.1:0', tls: { cert: join(work, 'tls.crt'), key: join(work, 'tls.key') } },
         grpc: { tlsDir: join(dataDir, 'certs'), listenIP: '127.0.0.1', port: { start: 0, end: 0 } },
       },
-      auth: { jwt: { key: TEST_JWT_KEY, realm: 'Dragonfly test cluster' } },
+      // maxRefresh short enough that the page's silent refresh falls due within the test (on a fast-forwarded page clock).
+      auth: { jwt: { key: TEST_JWT_KEY, realm: 'Dragonfly test cluster', maxRefresh: '2m' } },
       job: { preheat: { allowList: ['127.0.0.1'], tls: { caCert: join(work, 'registry-ca.crt') } } },
     });
     manager = await startManager(config, {
@@ -148,6 +149,8 @@ describe('console in chromium over HTTPS', () => {
       ],
     });
     page = context.pages()[0] ?? (await context.newPage());
+    // The page's clock runs in real time but can be fast-forwarded (silent refresh).
+    await page.clock.install();
     page.on('pageerror', (err) => pageErrors.push(`pageerror: ${err.message}`));
     page.on('console', (msg) => {
       // 401/403 answers are logged by the browser as failed loads; anything else is a defect (CSP violations included).
@@ -197,6 +200,22 @@ describe('console in chromium over HTTPS', () => {
     expect(page.url()).not.toContain(session?.value.slice(0, 20) ?? 'x');
     expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);
     await shot('03-overview');
+  });
+
+  it('refreshes the session silently before it can no longer be refreshed', async () => {
+    const before = (await context.cookies(base)).find((c) => c.name === '__Host-d7y_session')?.value;
+    const refreshed = page.waitForResponse((r) => r.url().endsWith('/console/session/refresh') && r.request().method() === 'POST');
+    // maxRefresh is 2 min: the page refreshes 1 min before that.
+    await page.clock.fastForward(61_000);
+    const res = await refreshed;
+    expect(res.status()).toBe(200);
+    const after = (await context.cookies(base)).find((c) => c.name === '__Host-d7y_session')?.value;
+    expect(after).toBeDefined();
+    // Same session, fresh token (unless both fell into one second of issue time).
+    const claims = (jwt: string | undefined) => JSON.parse(Buffer.from((jwt ?? '').split('.')[1] ?? '', 'base64url').toString()) as { sid: string; iat: number };
+    expect(claims(after).sid).toBe(claims(before).sid);
+    expect(claims(after).iat).toBeGreaterThanOrEqual(claims(before).iat);
+    await heading('Overview').waitFor();
   });
 
   it('shows every page, and writes carry the CSRF token (a bare cookie write is refused)', async () => {
