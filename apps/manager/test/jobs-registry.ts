@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
+import { createCa, issueCertificate } from '@d7y/tls';
 
 // Real parts for the preheat tests: Docker's registry (Debian package docker-registry) behind a
 // certificate from a test CA, and skopeo pushing a multi-arch OCI image built here (no internet).
@@ -28,7 +29,7 @@ export interface BuiltImage {
 const sha = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
 /** Writes an OCI image layout with an index over two platforms, each a config and two random gzip layers. */
-export function buildMultiArchLayout(dir: string, tag: string): BuiltImage {
+export function buildMultiArchLayout(dir: string, tag: string, opts: { layerBytes?: number } = {}): BuiltImage {
   const blobsDir = join(dir, 'blobs', 'sha256');
   mkdirSync(blobsDir, { recursive: true });
   const put = (b: Buffer): { digest: string; size: number } => {
@@ -39,7 +40,7 @@ export function buildMultiArchLayout(dir: string, tag: string): BuiltImage {
   const platforms: BuiltImage['platforms'] = {};
   const entries = PLATFORMS.map((p) => {
     const layers = [0, 1].map(() => {
-      const raw = randomBytes(48 * 1024 + Math.floor(Math.random() * 4096));
+      const raw = randomBytes((opts.layerBytes ?? 48 * 1024) + Math.floor(Math.random() * 4096));
       const gz = gzipSync(raw);
       return { ...put(gz), diffId: sha(raw) };
     });
@@ -111,8 +112,10 @@ export interface RunningRegistry {
   port: number;
   /** Every access-log line so far. */
   log(): string;
-  /** GET requests for blobs, as "digest" strings, in order. */
+  /** GET requests for blobs answered 200, as "digest" strings, in order. */
   blobFetches(): string[];
+  /** Every GET of a blob (whole or ranged) with its status and the body bytes sent, in order. */
+  blobGets(): { digest: string; status: number; bytes: number }[];
   stop(): Promise<void>;
 }
 
@@ -144,6 +147,12 @@ export async function startRegistry(opts: {
     port,
     log: () => out,
     blobFetches: () => [...out.matchAll(/"GET \/v2\/[^ ]+\/blobs\/(sha256:[a-f0-9]{64}) HTTP\/[0-9.]+" 200/g)].map((m) => m[1] ?? ''),
+    blobGets: () =>
+      [...out.matchAll(/"GET \/v2\/[^ ]+\/blobs\/(sha256:[a-f0-9]{64}) HTTP\/[0-9.]+" (\d{3}) (\d+)/g)].map((m) => ({
+        digest: m[1] ?? '',
+        status: Number(m[2]),
+        bytes: Number(m[3]),
+      })),
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -170,4 +179,20 @@ export async function pushWithSkopeo(opts: { layoutDir: string; tag: string; des
     ],
     { timeout: 60_000 },
   );
+}
+
+/**
+ * docker-registry on 127.0.0.1 behind a leaf from a fresh private CA (minted with @d7y/tls): writes
+ * `tls.crt`/`tls.key`, the CA as `ca.crt`, and `skopeo-certs/ca.crt` for skopeo's --dest-cert-dir.
+ */
+export async function startSelfSignedRegistry(dir: string): Promise<{ registry: RunningRegistry; caFile: string; caPem: string; skopeoCertDir: string }> {
+  mkdirSync(join(dir, 'skopeo-certs'), { recursive: true });
+  const ca = createCa({ commonName: 'registry CA (self-signed)' });
+  const leaf = issueCertificate(ca, { commonName: 'registry', role: 'manager', usage: 'server', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
+  writeFileSync(join(dir, 'tls.crt'), leaf.certPem);
+  writeFileSync(join(dir, 'tls.key'), leaf.keyPem, { mode: 0o600 });
+  writeFileSync(join(dir, 'ca.crt'), ca.certPem);
+  writeFileSync(join(dir, 'skopeo-certs', 'ca.crt'), ca.certPem);
+  const registry = await startRegistry({ dir, certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key') });
+  return { registry, caFile: join(dir, 'ca.crt'), caPem: ca.certPem, skopeoCertDir: join(dir, 'skopeo-certs') };
 }
