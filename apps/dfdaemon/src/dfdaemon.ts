@@ -7,6 +7,7 @@ import { hostId as makeHostId, peerId as makePeerId } from '@d7y/core';
 import type { Logger } from '@d7y/logger';
 import {
   addHealthService,
+  createManagerClient,
   dfdaemonDownloadServiceDefinition,
   dfdaemonUploadServiceDefinition,
   requestRateLimiter,
@@ -20,6 +21,7 @@ import { PieceFetcher } from './download/piece-fetcher.js';
 import { TaskManager } from './download/task-manager.js';
 import { BandwidthLimiter } from './rate-limit/bandwidth-limiter.js';
 import { HostAnnouncer, type HostInfo } from './scheduler/host-announcer.js';
+import { ManagerDynconfig } from './scheduler/manager-dynconfig.js';
 import { PeerToPeerDownloader } from './scheduler/p2p-downloader.js';
 import { SchedulerPool } from './scheduler/scheduler-pool.js';
 import { downloadServiceHandlers } from './service/download-service.js';
@@ -65,6 +67,7 @@ export class Dfdaemon {
   private readonly fetcher: PieceFetcher;
   private readonly pool: SchedulerPool | undefined;
   private readonly announcer: HostAnnouncer | undefined;
+  private readonly dynconfig: ManagerDynconfig | undefined;
   private readonly p2p: PeerToPeerDownloader | undefined;
   private readonly gc: StorageGc;
   private readonly limiters: BandwidthLimiter[];
@@ -112,7 +115,7 @@ export class Dfdaemon {
       if (this.hostInfo === undefined) throw new Error('host info is known only after the servers started');
       return this.hostInfo;
     };
-    if (c.scheduler.addrs.length > 0) {
+    if (c.scheduler.addrs.length > 0 || c.manager.addr !== '') {
       this.pool = new SchedulerPool({ addrs: c.scheduler.addrs, credentials: grpcChannelCredentials(this.schedulerTls) });
       this.announcer = new HostAnnouncer({ pool: this.pool, host, logger: deps.logger, intervalMs: c.scheduler.announceInterval });
       this.p2p = new PeerToPeerDownloader({
@@ -130,6 +133,16 @@ export class Dfdaemon {
         collectedPieceTimeoutMs: c.download.collectedPieceTimeout,
       });
     }
+    if (c.manager.addr !== '' && this.pool !== undefined && this.announcer !== undefined) {
+      this.dynconfig = new ManagerDynconfig({
+        client: createManagerClient(c.manager.addr, grpcChannelCredentials(tls(c.manager.tlsDir ?? c.upload.client.tlsDir))),
+        pool: this.pool,
+        announcer: this.announcer,
+        host,
+        logger: deps.logger,
+        refreshIntervalMs: c.dynconfig.refreshInterval,
+      });
+    }
     const isSeed = c.seedPeer.enable;
     this.tasks = new TaskManager({
       storage: this.storage,
@@ -139,6 +152,7 @@ export class Dfdaemon {
       logger: deps.logger,
       newPeerId: () => makePeerId(c.host.hostname, c.host.ip, isSeed),
       concurrentPieceCount: c.download.concurrentPieceCount,
+      enableBackToSource: c.scheduler.enableBackToSource,
     });
     this.gc = new StorageGc({
       storage: this.storage,
@@ -237,6 +251,11 @@ export class Dfdaemon {
       disableShared: c.upload.disableShared,
       uploadBytesPerSecond: c.upload.bandwidthLimit,
     };
+    if (this.dynconfig !== undefined) {
+      await this.dynconfig.start();
+      const dynconfig = this.dynconfig;
+      this.stack.push(() => dynconfig.stop());
+    }
     if (this.announcer !== undefined) {
       await this.announcer.start();
       const announcer = this.announcer;

@@ -84,8 +84,16 @@ const schedulerSchema = z
 
 const managerSchema = z
   .strictObject({
-    /** Manager gRPC address; ListSchedulers support lands with the manager. Empty = static scheduler.addrs. */
+    /** Manager gRPC address ("host:port"): schedulers then come from ListSchedulers. Empty = static scheduler.addrs. */
     addr: z.string().default(''),
+    /** Client identity for the manager; default upload.client.tlsDir. */
+    tlsDir: tlsDir.optional(),
+  })
+  .prefault({});
+
+const dynconfigSchema = z
+  .strictObject({
+    refreshInterval: duration().default(60_000),
   })
   .prefault({});
 
@@ -142,6 +150,7 @@ export const dfdaemonConfigSchema = z.strictObject({
   upload: uploadSchema,
   scheduler: schedulerSchema,
   manager: managerSchema,
+  dynconfig: dynconfigSchema,
   seedPeer: seedPeerSchema,
   storage: storageSchema,
   gc: gcSchema,

@@ -57,6 +57,11 @@ export interface TaskManagerDeps {
   concurrentPieceCount: number;
   /** Content at most this long (bytes) skips the scheduler (upstream: one minimum piece, 4 MiB). */
   smallTaskBytes?: number;
+  /**
+   * scheduler.enableBackToSource: when false, a failed P2P download is not retried at the source
+   * on this daemon's own initiative (the scheduler may still send it there).
+   */
+  enableBackToSource?: boolean;
 }
 
 interface Running {
@@ -256,7 +261,8 @@ export class TaskManager {
         }
         const left = missing.filter((n) => !(store as TaskStore).hasPiece(n));
         if (left.length > 0) {
-          if (req.disableBackToSource) {
+          const selfFallback = this.deps.enableBackToSource !== false || this.deps.p2p === undefined || small;
+          if (req.disableBackToSource || !selfFallback) {
             throw new DfdaemonError('DF_ERR_BACK_TO_SOURCE_DISABLED', `${left.length} pieces are not available from peers and back-to-source is disabled`);
           }
           await this.deps.backToSource.downloadPieces(store, source, left, {

@@ -18,17 +18,22 @@ export interface SchedulerPoolDeps {
  * all peers of a task meet on the same one (it holds that task's state in memory).
  */
 export class SchedulerPool {
-  private readonly endpoints: SchedulerEndpoint[];
-  private readonly ring: ConsistentHash<SchedulerEndpoint>;
+  private readonly credentials: grpc.ChannelCredentials;
+  private endpoints: SchedulerEndpoint[] = [];
+  private ring: ConsistentHash<SchedulerEndpoint>;
 
   constructor(deps: SchedulerPoolDeps) {
-    const unique = [...new Set(deps.addrs)];
-    this.endpoints = unique.map((addr) => ({ addr, client: createSchedulerClient(addr, deps.credentials) }));
-    this.ring = new ConsistentHash(this.endpoints, (e) => e.addr);
+    this.credentials = deps.credentials;
+    this.ring = new ConsistentHash<SchedulerEndpoint>([], (e) => e.addr);
+    this.setAddrs(deps.addrs);
   }
 
   get size(): number {
     return this.endpoints.length;
+  }
+
+  addrs(): string[] {
+    return this.endpoints.map((e) => e.addr);
   }
 
   all(): readonly SchedulerEndpoint[] {
@@ -37,6 +42,30 @@ export class SchedulerPool {
 
   pick(taskId: string): SchedulerEndpoint | undefined {
     return this.ring.pick(taskId);
+  }
+
+  /**
+   * Replaces the scheduler list (from the manager); keeps the clients of schedulers that stay,
+   * closes the others. Returns the endpoints that are new.
+   */
+  setAddrs(addrs: readonly string[]): SchedulerEndpoint[] {
+    const wanted = [...new Set(addrs)];
+    const kept = new Map(this.endpoints.map((e) => [e.addr, e]));
+    const added: SchedulerEndpoint[] = [];
+    const next = wanted.map((addr) => {
+      const have = kept.get(addr);
+      if (have !== undefined) {
+        kept.delete(addr);
+        return have;
+      }
+      const e = { addr, client: createSchedulerClient(addr, this.credentials) };
+      added.push(e);
+      return e;
+    });
+    for (const gone of kept.values()) gone.client.close();
+    this.endpoints = next;
+    this.ring = new ConsistentHash(next, (e) => e.addr);
+    return added;
   }
 
   close(): void {
