@@ -40,6 +40,7 @@ export class TlsInterceptor {
     }
     client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
     if (head.length > 0) client.unshift(head);
+    (client as Socket).setNoDelay?.(true);
     const tlsSocket = new TLSSocket(client as Socket, { isServer: true, secureContext, ALPNProtocols: ['http/1.1'], requestCert: false });
     const timer = setTimeout(() => tlsSocket.destroy(), this.deps.handshakeTimeoutMs ?? 10_000);
     timer.unref();
