@@ -189,6 +189,7 @@ export class ConsoleApp {
       session: this.session,
       main,
       params: route.params,
+      query: route.query,
       signal: abort.signal,
       toast: this.toasts.toast,
       reload: () => this.renderPage(),

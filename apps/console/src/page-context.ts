@@ -9,6 +9,8 @@ export interface PageContext {
   main: HTMLElement;
   /** Path segments after the page name (#/jobs/12 → ["12"]). */
   params: string[];
+  /** Query of the route (#/jobs?page=2). */
+  query: URLSearchParams;
   /** Aborted when the user leaves the page: stops polling and late renders. */
   signal: AbortSignal;
   toast: (kind: 'error' | 'success' | 'info', text: string) => void;

@@ -65,6 +65,7 @@ describe('console in chromium over HTTPS', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
   };
   let registryHost = '';
+  let root: Record<string, string> = {};
   const inject = (method: string, url: string, headers: Record<string, string>, payload?: object) =>
     manager.rest.inject({ method: method as 'GET', url, headers, ...(payload === undefined ? {} : { payload }) });
 
@@ -120,7 +121,7 @@ describe('console in chromium over HTTPS', () => {
 
     // Things to look at: a scheduler and the seed peer registered, a guest whose password root reset.
     const signedIn = await inject('POST', '/api/v1/users/signin', {}, { name: 'root', password: ROOT_PASSWORD });
-    const root = { authorization: `Bearer ${(signedIn.json() as { token: string }).token}` };
+    root = { authorization: `Bearer ${(signedIn.json() as { token: string }).token}` };
     expect((await inject('POST', '/api/v1/schedulers', root, { host_name: 'scheduler-1', ip: '10.0.0.11', port: 8002, scheduler_cluster_id: 1, features: ['schedule', 'preheat'] })).statusCode).toBe(201);
     expect((await inject('POST', '/api/v1/seed-peers', root, { host_name: seed.hostname, ip: '127.0.0.1', port: seed.port, download_port: seed.port, seed_peer_cluster_id: 1 })).statusCode).toBe(201);
     // A seed peer turns active through its KeepAlive stream; set here as that stream would.
@@ -254,6 +255,13 @@ describe('console in chromium over HTTPS', () => {
     expect(await page.getByRole('dialog').getByRole('alert').textContent()).toMatch(/exists|taken|already/i);
     await shot('10-application-error');
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    // Long listings come in pages.
+    for (let i = 1; i <= 29; i++) expect((await inject('POST', '/api/v1/applications', root, { name: `app-${String(i).padStart(2, '0')}`, priority: { value: 0 } })).statusCode).toBe(201);
+    await goto('#/applications?page=1', 'Applications');
+    await page.getByText('Showing 1–25 of 30').waitFor();
+    await page.getByRole('link', { name: 'Next' }).click();
+    await page.getByText('Showing 26–30 of 30').waitFor();
+    await shot('10b-applications-page-2');
 
     // The browser itself: a cookie-authenticated write without the CSRF header is refused.
     const bare = await page.evaluate(async () => {

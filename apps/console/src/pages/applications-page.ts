@@ -5,10 +5,12 @@ import { confirmDialog, openDialog } from '../components/dialog.js';
 import { field, input, select } from '../components/form-field.js';
 import { noticeSlot } from '../components/notice.js';
 import { button, pageHeader, section } from '../components/page-header.js';
+import { PER_PAGE, pager } from '../components/pager.js';
 import { tag } from '../components/status-badge.js';
 import { h, replace } from '../dom.js';
 import { relativeTime } from '../format.js';
 import type { Page, PageContext } from '../page-context.js';
+import { href, pageNumber, withQuery } from '../router.js';
 
 // common.v2.Priority LEVEL0 … LEVEL6 (upstream meanings).
 const PRIORITIES: readonly (readonly [string, string])[] = [
@@ -64,7 +66,8 @@ function applicationDialog(ctx: PageContext, app?: Application): void {
 }
 
 export const applicationsPage: Page = async (ctx) => {
-  const apps = await ctx.api.list<Application>('/api/v1/applications');
+  const page = pageNumber(ctx.query);
+  const apps = await ctx.api.list<Application>('/api/v1/applications', { page, per_page: PER_PAGE });
   if (ctx.signal.aborted) return;
   const root = ctx.session.isRoot;
   const remove = (a: Application) =>
@@ -108,6 +111,7 @@ export const applicationsPage: Page = async (ctx) => {
             : []),
         ],
       }),
+      pager({ total: apps.total, page, hrefFor: (p) => withQuery(href('applications'), { page: p }) }),
     ),
   );
 };

@@ -3,12 +3,13 @@ import type { Job, SchedulerCluster } from '../api-types.js';
 import { dataTable, emptyState } from '../components/data-table.js';
 import { select } from '../components/form-field.js';
 import { notice } from '../components/notice.js';
+import { PER_PAGE, pager } from '../components/pager.js';
 import { button, pageHeader, section } from '../components/page-header.js';
 import { statusBadge, tag } from '../components/status-badge.js';
 import { h, replace } from '../dom.js';
 import { relativeTime, utcTime } from '../format.js';
 import type { Page } from '../page-context.js';
-import { href } from '../router.js';
+import { href, pageNumber, withQuery } from '../router.js';
 import { preheatDialog } from './preheat-dialog.js';
 
 /** Poll period while some job is still running (ms). */
@@ -27,9 +28,10 @@ export function jobTarget(job: Job): string {
 
 export const jobsPage: Page = async (ctx) => {
   const state = ctx.params[0];
+  const page = pageNumber(ctx.query);
   let jobs;
   try {
-    jobs = await ctx.api.list<Job>('/api/v1/jobs', { state: state?.toUpperCase() });
+    jobs = await ctx.api.list<Job>('/api/v1/jobs', { state: state?.toUpperCase(), page, per_page: PER_PAGE });
   } catch (err) {
     if (!isMissingEndpoint(err)) throw err;
     replace(ctx.main, pageHeader('Jobs'), notice('info', 'This manager does not offer the jobs API (/api/v1/jobs), so preheat jobs cannot be created or listed here.'));
@@ -68,6 +70,7 @@ export const jobsPage: Page = async (ctx) => {
           { title: 'Updated', cell: (j) => relativeTime(j.updated_at, ctx.now()) },
         ],
       }),
+      pager({ total: jobs.total, page, hrefFor: (p) => withQuery(href('jobs', ...(state ? [state] : [])), { page: p }) }),
     ),
   );
   // Keep the list current while anything runs; stops when the page is left.

@@ -3,17 +3,19 @@ import type { Scheduler, SchedulerCluster } from '../api-types.js';
 import { dataTable, emptyState } from '../components/data-table.js';
 import { confirmDialog } from '../components/dialog.js';
 import { select } from '../components/form-field.js';
+import { PER_PAGE, pager } from '../components/pager.js';
 import { pageHeader, section } from '../components/page-header.js';
 import { statusBadge, tag } from '../components/status-badge.js';
 import { h, replace } from '../dom.js';
 import { relativeTime, utcTime } from '../format.js';
 import type { Page } from '../page-context.js';
-import { href } from '../router.js';
+import { href, pageNumber, withQuery } from '../router.js';
 
 export const schedulersPage: Page = async (ctx) => {
   const state = ctx.params[0] === 'active' || ctx.params[0] === 'inactive' ? ctx.params[0] : undefined;
+  const page = pageNumber(ctx.query);
   const [schedulers, clusters] = await Promise.all([
-    ctx.api.list<Scheduler>('/api/v1/schedulers', { state }),
+    ctx.api.list<Scheduler>('/api/v1/schedulers', { state, page, per_page: PER_PAGE }),
     ctx.api.list<SchedulerCluster>('/api/v1/scheduler-clusters'),
   ]);
   if (ctx.signal.aborted) return;
@@ -60,6 +62,7 @@ export const schedulersPage: Page = async (ctx) => {
             : []),
         ],
       }),
+      pager({ total: schedulers.total, page, hrefFor: (p) => withQuery(href('schedulers', ...(state ? [state] : [])), { page: p }) }),
     ),
   );
 };

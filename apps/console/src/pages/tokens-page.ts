@@ -5,10 +5,12 @@ import { confirmDialog, openDialog } from '../components/dialog.js';
 import { checkbox, field, input, select } from '../components/form-field.js';
 import { noticeSlot } from '../components/notice.js';
 import { button, pageHeader, section } from '../components/page-header.js';
+import { PER_PAGE, pager } from '../components/pager.js';
 import { statusBadge, tag } from '../components/status-badge.js';
 import { h, replace } from '../dom.js';
 import { relativeTime, utcTime } from '../format.js';
 import type { Page, PageContext } from '../page-context.js';
+import { href, pageNumber, withQuery } from '../router.js';
 
 const DAY_MS = 86_400_000;
 
@@ -93,7 +95,8 @@ function createTokenDialog(ctx: PageContext): void {
 }
 
 export const tokensPage: Page = async (ctx) => {
-  const tokens = await ctx.api.list<PersonalAccessToken>('/api/v1/personal-access-tokens');
+  const page = pageNumber(ctx.query);
+  const tokens = await ctx.api.list<PersonalAccessToken>('/api/v1/personal-access-tokens', { page, per_page: PER_PAGE });
   if (ctx.signal.aborted) return;
   const root = ctx.session.isRoot;
   const revoke = (t: PersonalAccessToken) =>
@@ -127,6 +130,7 @@ export const tokensPage: Page = async (ctx) => {
           ...(root ? [{ title: '', kind: 'actions' as const, cell: (t: PersonalAccessToken) => h('button', { type: 'button', class: 'btn btn-small btn-ghost-danger', on: { click: () => revoke(t) } }, 'Revoke') }] : []),
         ],
       }),
+      pager({ total: tokens.total, page, hrefFor: (p) => withQuery(href('tokens'), { page: p }) }),
     ),
   );
 };

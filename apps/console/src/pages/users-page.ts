@@ -5,10 +5,12 @@ import { confirmDialog, openDialog } from '../components/dialog.js';
 import { field, input, select } from '../components/form-field.js';
 import { noticeSlot } from '../components/notice.js';
 import { button, pageHeader, section } from '../components/page-header.js';
+import { PER_PAGE, pager } from '../components/pager.js';
 import { statusBadge, tag } from '../components/status-badge.js';
 import { h, replace } from '../dom.js';
 import { relativeTime } from '../format.js';
 import type { Page, PageContext } from '../page-context.js';
+import { href, pageNumber, withQuery } from '../router.js';
 
 function createUserDialog(ctx: PageContext): void {
   const name = input({ required: true, minlength: 3, maxlength: 64, autocomplete: 'off' });
@@ -97,7 +99,8 @@ export const usersPage: Page = async (ctx) => {
     replace(ctx.main, pageHeader('Users and roles'), emptyState('Only root can manage users', 'Your role can read clusters, schedulers, seed peers and jobs.'));
     return;
   }
-  const [users, roles] = await Promise.all([ctx.api.list<User>('/api/v1/users'), ctx.api.get<Role[]>('/api/v1/roles')]);
+  const page = pageNumber(ctx.query);
+  const [users, roles] = await Promise.all([ctx.api.list<User>('/api/v1/users', { page, per_page: PER_PAGE }), ctx.api.get<Role[]>('/api/v1/roles')]);
   if (ctx.signal.aborted) return;
   const self = ctx.session.user?.id;
   const act = (label: string, run: () => Promise<unknown>, done: string) => async () => {
@@ -172,6 +175,7 @@ export const usersPage: Page = async (ctx) => {
           { title: '', kind: 'actions', cell: actions },
         ],
       }),
+      pager({ total: users.total, page, hrefFor: (p) => withQuery(href('users'), { page: p }) }),
     ),
     section(
       'Roles',
