@@ -47,6 +47,7 @@ import { SeedPeerService } from './seed-peers/seed-peer-service.js';
 import { UserRepository } from './users/user-repository.js';
 import { UserService } from './users/user-service.js';
 import { ImageManifestResolver } from './jobs/image-manifest-resolver.js';
+import { JobGc } from './jobs/job-gc.js';
 import { JobRateLimiter } from './jobs/job-rate-limiter.js';
 import { JobRepository } from './jobs/job-repository.js';
 import { JobRunner } from './jobs/job-runner.js';
@@ -210,6 +211,9 @@ export async function startManager(config: ManagerConfig, deps: ManagerDeps): Pr
     });
     await jobRunner.start();
     stack.push(() => jobRunner.stop());
+    const jobGc = new JobGc({ jobs: jobRepository, logger: log, intervalMs: config.job.gc.interval, ttlMs: config.job.gc.ttl, now });
+    jobGc.start();
+    stack.push(() => Promise.resolve(jobGc.stop()));
     const jobService = new JobService({
       jobs: jobRepository,
       targets: jobTargets,

@@ -92,7 +92,7 @@ export class JobRunner {
     const log = this.log.child({ jobId: job.id, type: job.type });
     const progress = new JobProgress({ jobId: job.id, jobs: this.jobs, logger: log, result: { ...job.result, peers: [], started_at: new Date(this.now()).toISOString() } });
     const timeoutMs = executor.timeoutMs(job);
-    const timer = setTimeout(() => controller.abort(new Error(`the job did not finish within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+    const timer = setTimeout(() => controller.abort(new Error(`the job did not finish within ${timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`}`)), timeoutMs);
     timer.unref();
     await progress.flush('RUNNING');
     log.info('job started');
