@@ -1,7 +1,7 @@
 import { chmod, lstat, mkdir, rm } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { hostId as makeHostId, peerId as makePeerId } from '@d7y/core';
 import type { Logger } from '@d7y/logger';
@@ -19,6 +19,8 @@ import type { DfdaemonConfig } from './config/dfdaemon-config.js';
 import { BackToSource } from './download/back-to-source.js';
 import { PieceFetcher } from './download/piece-fetcher.js';
 import { TaskManager } from './download/task-manager.js';
+import { ProxyServer } from './proxy/proxy-server.js';
+import { TaskManagerAdapter } from './proxy/task-manager-adapter.js';
 import { BandwidthLimiter } from './rate-limit/bandwidth-limiter.js';
 import { HostAnnouncer, type HostInfo } from './scheduler/host-announcer.js';
 import { ManagerDynconfig } from './scheduler/manager-dynconfig.js';
@@ -44,6 +46,7 @@ export interface DfdaemonAddresses {
   piecePort: number;
   socketPath: string;
   healthPort: number;
+  proxyPort: number;
 }
 
 /**
@@ -235,6 +238,16 @@ export class Dfdaemon {
       await rm(socketPath, { force: true });
     });
 
+    const proxy = new ProxyServer({
+      config: c.proxy,
+      logger: this.deps.logger,
+      tasks: new TaskManagerAdapter({ tasks: this.tasks, storage: this.storage, logger: this.deps.logger }),
+      // a generated interception CA lives with the daemon's data (key 0600, dir 0700)
+      caDir: join(c.storage.dir, 'proxy-ca'),
+    });
+    const { port: proxyPort } = await proxy.start();
+    this.stack.push(() => proxy.stop());
+
     const health = await startHealthServer(c.health.server.ip, c.health.server.port);
     this.stack.push(() => new Promise<void>((resolve) => health.close(() => resolve())));
 
@@ -270,7 +283,7 @@ export class Dfdaemon {
       await this.source.close();
       for (const l of this.limiters) l.close();
     });
-    this.addresses = { uploadPort, piecePort: this.pieceServer.port, socketPath, healthPort: (health.address() as AddressInfo).port };
+    this.addresses = { uploadPort, piecePort: this.pieceServer.port, socketPath, healthPort: (health.address() as AddressInfo).port, proxyPort };
     this.log.info({ hostId, ...this.addresses, seed: c.seedPeer.enable }, 'dfdaemon ready');
     return this.addresses;
   }

@@ -47,6 +47,7 @@ export class DfdaemonProcess {
         seedPeer: { enable: o.seed === true },
         storage: { dir: join(o.home, 'data'), keep: true, server: { ip: '127.0.0.1', tcpPort: 0 } },
         health: { server: { port: 0 } },
+        proxy: { server: { port: 0 } },
       },
       o.config ?? {},
     );

@@ -11,7 +11,7 @@ describe('dfdaemon config', () => {
     expect(c.download.server.socketPath).toBe('/var/run/dragonfly/dfdaemon.sock');
     expect(c.download.concurrentPieceCount).toBe(8);
     expect(c.gc.policy.taskTTL).toBe(720 * 3600 * 1000);
-    expect(c.proxy).toEqual({});
+    expect(c.proxy.server.port).toBe(4001);
   });
 
   it('reads upstream camelCase keys with units', () => {

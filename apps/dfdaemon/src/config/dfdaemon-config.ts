@@ -1,5 +1,6 @@
 import { hostname as osHostname, networkInterfaces } from 'node:os';
 import { byteSize, duration, z } from '@d7y/config';
+import { proxyConfigSchema } from '../proxy/proxy-config.js';
 
 // Upstream's code defaults (internals §5.1) unless a comment says otherwise. Durations are
 // milliseconds and sizes bytes after parsing ("30s", "50GB" in YAML).
@@ -155,8 +156,8 @@ export const dfdaemonConfigSchema = z.strictObject({
   storage: storageSchema,
   gc: gcSchema,
   health: healthSchema,
-  /** The proxy (its own issue) validates this section itself. */
-  proxy: z.record(z.string(), z.unknown()).default({}),
+  /** HTTP(S) proxy and registry mirror (:4001). */
+  proxy: proxyConfigSchema,
 });
 
 export type DfdaemonConfig = z.output<typeof dfdaemonConfigSchema>;
