@@ -1,5 +1,5 @@
 import { messageOf } from '../api-error.js';
-import type { Job } from '../api-types.js';
+import type { Job, SchedulerCluster } from '../api-types.js';
 import { dataTable, emptyState } from '../components/data-table.js';
 import { notice } from '../components/notice.js';
 import { details, pageHeader, section } from '../components/page-header.js';
@@ -43,6 +43,8 @@ export const jobDetailPage: Page = async (ctx) => {
     location.hash = href('jobs');
     return;
   }
+  const clusters = await ctx.api.list<SchedulerCluster>('/api/v1/scheduler-clusters');
+  const clusterName = (cid: number) => clusters.items.find((c) => c.id === cid)?.name ?? `#${cid}`;
   const render = (job: Job, pollError?: string): void => {
     const result = resultOf(job.result);
     const failed = ['failure', 'failed'].includes(job.state.toLowerCase());
@@ -70,7 +72,7 @@ export const jobDetailPage: Page = async (ctx) => {
           ['Created', `${utcTime(job.created_at)} (${relativeTime(job.created_at, ctx.now())})`],
           ['Started', utcTime(result.started_at)],
           ['Finished', utcTime(result.finished_at)],
-          ['Scheduler clusters', (job.scheduler_cluster_ids ?? []).length === 0 ? 'all' : (job.scheduler_cluster_ids ?? []).map((c) => tag(`#${c}`))],
+          ['Scheduler clusters', (job.scheduler_cluster_ids ?? []).length === 0 ? 'all' : (job.scheduler_cluster_ids ?? []).map((c) => tag(clusterName(c)))],
           ['Description', job.bio || '—'],
         ]),
       ),
