@@ -25,6 +25,8 @@ function readInt(el: HTMLInputElement, label: string, min: number, max: number, 
 export function clusterForm(opts: { cluster?: SchedulerCluster; seedPeerClusters: readonly SeedPeerCluster[]; readOnly: boolean }): ClusterForm {
   const c = opts.cluster;
   const dis = opts.readOnly ? { disabled: true } : {};
+  // Examples only where something can be typed: read-only forms would show them as if they were values.
+  const ph = (example: string): Record<string, string> => (opts.readOnly ? {} : { placeholder: example });
   const name = input({ required: true, maxlength: 255, pattern: '[A-Za-z0-9][A-Za-z0-9_.\\-]*', ...dis, props: { value: c?.name ?? '' } });
   const bio = input({ maxlength: 4096, ...dis, props: { value: c?.bio ?? '' } });
   const candidate = intInput(c?.config.candidate_parent_limit ?? 4, 1, 20, dis);
@@ -33,10 +35,10 @@ export function clusterForm(opts: { cluster?: SchedulerCluster; seedPeerClusters
   const loadLimit = intInput(c?.client_config.load_limit ?? 200, 1, 50_000, dis);
   const pieces = intInput(c?.client_config.concurrent_piece_count, 1, 50, { ...dis, placeholder: 'client default' });
   const seedLoad = intInput(c?.seed_client_config.load_limit, 1, 50_000, { ...dis, placeholder: 'seed default' });
-  const idc = input({ maxlength: 1024, ...dis, placeholder: 'idc-a|idc-b', props: { value: c?.scopes.idc ?? '' } });
-  const location = input({ maxlength: 1024, ...dis, placeholder: 'region|zone', props: { value: c?.scopes.location ?? '' } });
-  const cidrs = textarea({ ...dis, placeholder: '10.0.0.0/8', props: { value: (c?.scopes.cidrs ?? []).join('\n') } });
-  const hostnames = textarea({ ...dis, placeholder: '^node-[0-9]+$', props: { value: (c?.scopes.hostnames ?? []).join('\n') } });
+  const idc = input({ maxlength: 1024, ...dis, ...ph('idc-a|idc-b'), props: { value: c?.scopes.idc ?? '' } });
+  const location = input({ maxlength: 1024, ...dis, ...ph('region|zone'), props: { value: c?.scopes.location ?? '' } });
+  const cidrs = textarea({ ...dis, ...ph('10.0.0.0/8'), props: { value: (c?.scopes.cidrs ?? []).join('\n') } });
+  const hostnames = textarea({ ...dis, ...ph('^node-[0-9]+$'), props: { value: (c?.scopes.hostnames ?? []).join('\n') } });
   const isDefault = checkbox('Default cluster (peers that match no scope land here)', c?.is_default ?? false, dis);
   const links = opts.seedPeerClusters.map((s) => ({ id: s.id, box: checkbox(s.name, (c?.seed_peer_cluster_ids ?? []).includes(s.id), dis) }));
 
