@@ -202,6 +202,22 @@ describe('preheat jobs against a registry with a self-signed CA', () => {
       expect(after.result.peers[0]?.tasks).toEqual([]);
     });
 
+    it('refuses a peer whose certificate names another host than the one registered', async () => {
+      const impostor = await startFakeSeedPeer({ ca: clusterCa, hostname: 'impostor', registryCaPem: registryCa.certPem });
+      const other = await manager({ preheat: { tls: { caCert: caFile } } });
+      try {
+        // Registered as seed-9, but its certificate says dfdaemon/impostor.
+        await other.manager.database.db.updateTable('seed_peers').set({ port: impostor.port, host_name: 'seed-9' }).execute();
+        const res = await preheat(other, { type: 'file', url: `https://${registry.host}/v2/demo/app/blobs/${image.platforms['linux/amd64']?.blobs[0] ?? ''}` });
+        const { job } = await other.waitForJob(res.json<Job>().id);
+        expect(job.state).toBe('FAILURE');
+        expect(job.result.peers[0]?.error).toContain('expected a dfdaemon certificate for seed-9, got dfdaemon/impostor');
+        expect(impostor.calls).toHaveLength(0);
+      } finally {
+        await impostor.stop();
+      }
+    });
+
     it('preheats files on all peers a scheduler lists (all_peers via ListHosts over mTLS)', async () => {
       const second = await startFakeSeedPeer({ ca: clusterCa, hostname: 'peer-2', registryCaPem: registryCa.certPem });
       const scheduler = await startFakeScheduler({ ca: clusterCa, hosts: [{ hostname: 'peer-2', ip: '127.0.0.1', port: second.port }] });

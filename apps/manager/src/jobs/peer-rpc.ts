@@ -1,14 +1,17 @@
+import type { PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { createDfdaemonUploadClient, createSchedulerClient } from '@d7y/rpc';
 import type { common } from '@d7y/rpc';
-import { grpcChannelCredentials } from '@d7y/tls';
-import type { TlsSource } from '@d7y/tls';
+import { TlsSourceCertificateProvider, identityFromCertificate } from '@d7y/tls';
+import type { ServiceRole, TlsSource } from '@d7y/tls';
 
 // The only file of jobs/ that speaks protobuf: the manager (certificate role `manager`) calls
 // DfdaemonUpload.DownloadTask/StatTask/DeleteTask on peers and Scheduler.ListHosts on schedulers,
-// all over mutual TLS.
+// all over mutual TLS. The other side is accepted by its certificate's identity (role and hostname
+// as registered), not by an IP address in its certificate, as the scheduler accepts seed peers.
 
 export interface Endpoint {
+  hostname: string;
   ip: string;
   port: number;
 }
@@ -58,15 +61,36 @@ export function describeRpcError(err: unknown): string {
 }
 
 export class PeerRpc {
-  private readonly credentials: grpc.ChannelCredentials;
+  private readonly provider: TlsSourceCertificateProvider;
+  /** Credentials per expected identity ("role/hostname"): the check is bound into them. */
+  private readonly credentials = new Map<string, grpc.ChannelCredentials>();
 
   constructor(deps: { tls: TlsSource }) {
-    this.credentials = grpcChannelCredentials(deps.tls);
+    this.provider = new TlsSourceCertificateProvider(deps.tls);
+  }
+
+  /** mTLS credentials that accept only a certificate of `role` for `hostname`. */
+  private credentialsFor(role: ServiceRole, hostname: string): grpc.ChannelCredentials {
+    const key = `${role}/${hostname}`;
+    let creds = this.credentials.get(key);
+    if (creds === undefined) {
+      creds = grpc.experimental.createCertificateProviderChannelCredentials(this.provider, this.provider, {
+        checkServerIdentity: (_name: string, cert: PeerCertificate) => {
+          const identity = Buffer.isBuffer(cert.raw) ? identityFromCertificate(cert.raw) : undefined;
+          if (identity?.role === role && identity.hostname === hostname) return undefined;
+          return new Error(`expected a ${role} certificate for ${hostname}, got ${identity === undefined ? 'no dragonfly identity' : `${identity.role}/${identity.hostname}`}`);
+        },
+      });
+      // Hosts come and go: start over rather than grow without bound (entries are cheap to remake).
+      if (this.credentials.size >= 10_000) this.credentials.clear();
+      this.credentials.set(key, creds);
+    }
+    return creds;
   }
 
   /** Runs DownloadTask on a peer to the end of its stream; rejects on a failed stream or `signal`. */
   downloadTask(peer: Endpoint, download: PeerDownload, events: DownloadEvents, signal: AbortSignal): Promise<void> {
-    const client = createDfdaemonUploadClient(target(peer), this.credentials);
+    const client = createDfdaemonUploadClient(target(peer), this.credentialsFor('dfdaemon', peer.hostname));
     const request: common.Download = {
       url: download.url,
       type: 'STANDARD',
@@ -112,7 +136,7 @@ export class PeerRpc {
 
   /** The task as the peer holds it, or undefined when it has none (NOT_FOUND). */
   statTask(peer: Endpoint, taskId: string, timeoutMs: number): Promise<PeerTask | undefined> {
-    const client = createDfdaemonUploadClient(target(peer), this.credentials);
+    const client = createDfdaemonUploadClient(target(peer), this.credentialsFor('dfdaemon', peer.hostname));
     return new Promise((resolve, reject) => {
       client.statTask({ task_id: taskId }, { deadline: Date.now() + timeoutMs }, (err, task) => {
         client.close();
@@ -125,7 +149,7 @@ export class PeerRpc {
 
   /** Deletes the task on the peer; false when it had none. */
   deleteTask(peer: Endpoint, taskId: string, timeoutMs: number): Promise<boolean> {
-    const client = createDfdaemonUploadClient(target(peer), this.credentials);
+    const client = createDfdaemonUploadClient(target(peer), this.credentialsFor('dfdaemon', peer.hostname));
     return new Promise((resolve, reject) => {
       client.deleteTask({ task_id: taskId }, { deadline: Date.now() + timeoutMs }, (err) => {
         client.close();
@@ -138,7 +162,7 @@ export class PeerRpc {
 
   /** Every host the scheduler knows (all_peers scope, get_task, delete_task). */
   listHosts(scheduler: Endpoint, timeoutMs: number): Promise<PeerHost[]> {
-    const client = createSchedulerClient(target(scheduler), this.credentials);
+    const client = createSchedulerClient(target(scheduler), this.credentialsFor('scheduler', scheduler.hostname));
     return new Promise((resolve, reject) => {
       client.listHosts({}, { deadline: Date.now() + timeoutMs }, (err, res) => {
         client.close();
