@@ -80,6 +80,10 @@ interface PendingCommit {
 /** 1 MiB reads: measured ~1.6x faster than the 64 KiB default on this kind of machine. */
 export const READ_HIGH_WATER_MARK = 1024 * 1024;
 const DEFAULT_WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
+/** Longest a finished piece waits for companions before its group commit (ms). */
+const COMMIT_WINDOW_MS = 200;
+/** A group commit starts at once when this many bytes wait for it. */
+const COMMIT_WINDOW_BYTES = 64 * 1024 * 1024;
 
 /**
  * One task's content file (pieces written at their offsets) plus its durable metadata:
@@ -106,6 +110,9 @@ export class TaskStore {
   private journalFh: Promise<FileHandle> | undefined;
   private journalBytes: number;
   private pins = 0;
+  /** Pieces whose bytes are still arriving (the commit window waits for them). */
+  private dataWriters = 0;
+  private commitWake: (() => void) | undefined;
   private deleted = false;
 
   constructor(deps: TaskStoreDeps) {
@@ -240,6 +247,14 @@ export class TaskStore {
       throw new DfdaemonError('DF_ERR_STORAGE', `piece ${o.number} of task ${this.id} is already being written`);
     }
     this.writing.add(o.number);
+    this.dataWriters += 1;
+    let dataDone = false;
+    const endData = (): void => {
+      if (dataDone) return;
+      dataDone = true;
+      this.dataWriters -= 1;
+      this.wakeCommitter();
+    };
     const startedAt = this.now();
     let handedOver = false;
     try {
@@ -303,20 +318,18 @@ export class TaskStore {
         createdAt: this.now(),
         ...(o.parentId === undefined ? {} : { parentId: o.parentId }),
       };
-      const committed = this.commit(record).then(
-        () => record,
-        (err: unknown) => {
-          throw err;
-        },
-      );
-      committed
+      const committed = this.commit(record);
+      endData();
+      const settled = committed.then(() => record);
+      settled
         .finally(() => {
           this.writing.delete(o.number);
         })
         .catch(() => undefined);
       handedOver = true;
-      return { committed };
+      return { committed: settled };
     } finally {
+      endData();
       if (!handedOver) this.writing.delete(o.number);
     }
   }
@@ -331,6 +344,12 @@ export class TaskStore {
   async markFinished(digest?: string): Promise<void> {
     if (!this.hasAllPieces()) {
       throw new DfdaemonError('DF_ERR_STORAGE', `task ${this.id} cannot finish: pieces are missing`);
+    }
+    // The journal lines must be durable before metadata says "finished".
+    try {
+      await (await this.journalHandle()).datasync();
+    } catch (err) {
+      throw storageError(err, `syncing the journal of task ${this.id}`);
     }
     const now = this.now();
     const { failedAt: _f, failure: _r, ...rest } = this.metaValue;
@@ -452,6 +471,34 @@ export class TaskStore {
     return this.journalFh;
   }
 
+  private wakeCommitter(): void {
+    const w = this.commitWake;
+    this.commitWake = undefined;
+    w?.();
+  }
+
+  /**
+   * Group-commit window: while other pieces of this task are still being written, wait (up to
+   * COMMIT_WINDOW_MS, or until COMMIT_WINDOW_BYTES are pending) so that one fdatasync covers
+   * many pieces — each fdatasync is a disk cache flush, the expensive part on real disks.
+   */
+  private async commitWindow(): Promise<void> {
+    const start = Date.now();
+    for (;;) {
+      const pendingBytes = this.pendingCommits.reduce((n, c) => n + c.record.length, 0);
+      const waited = Date.now() - start;
+      if (this.dataWriters === 0 || pendingBytes >= COMMIT_WINDOW_BYTES || waited >= COMMIT_WINDOW_MS) return;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, COMMIT_WINDOW_MS - waited);
+        t.unref();
+        this.commitWake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    }
+  }
+
   private commit(record: PieceRecord): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pendingCommits.push({ record, resolve, reject });
@@ -466,6 +513,7 @@ export class TaskStore {
   private async flushCommits(): Promise<void> {
     this.committing = true;
     while (this.pendingCommits.length > 0) {
+      await this.commitWindow();
       const batch = this.pendingCommits;
       this.pendingCommits = [];
       try {
@@ -476,8 +524,10 @@ export class TaskStore {
         const text = batch.map((b) => `${JSON.stringify(b.record)}\n`).join('');
         const bytes = Buffer.from(text);
         try {
+          // No fdatasync of the journal here: its lines are written only after the bytes they
+          // describe are durable, so any line that survives a crash is true; a line lost in a
+          // crash only means that piece is fetched again. The journal is synced at finish.
           await writeFully(journal, bytes, null);
-          await journal.datasync();
         } catch (err) {
           // A torn append must not glue onto the next record: cut back to the last good line.
           await journal.truncate(this.journalBytes).catch(() => undefined);
