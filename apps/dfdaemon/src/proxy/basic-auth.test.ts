@@ -89,3 +89,27 @@ describe('basicAuth policy on real sockets', () => {
     expect(statusOf(ok)).toBe(200);
   });
 });
+
+describe('basicAuth: failed attempts per client IP', () => {
+  const next: ProxyHandler = { request: (_q, res) => void res.end('passed'), connect: (_q, s) => void s.end('HTTP/1.1 200 OK\r\n\r\n') };
+  let server: Awaited<ReturnType<typeof serveHandler>>;
+  let clock = 0;
+  beforeAll(async () => {
+    server = await serveHandler(basicAuth({ username: 'alice', password: 'pw', failures: { perSecond: 0.5, burst: 3 }, now: () => clock }, next));
+  });
+  afterAll(() => server.close());
+  const get = (auth: string | undefined, localAddress = '127.0.0.1'): Promise<string> =>
+    rawExchange(server.port, `GET http://x.test/ HTTP/1.1\r\nHost: x.test\r\n${auth ? `Proxy-Authorization: ${auth}\r\n` : ''}Connection: close\r\n\r\n`, { localAddress });
+
+  it('locks a client out after `burst` wrong passwords (even the right one gets 429), others unaffected, then recovers', async () => {
+    for (let i = 0; i < 5; i++) expect(statusOf(await get(undefined))).toBe(407); // challenges do not count
+    for (let i = 0; i < 3; i++) expect(statusOf(await get(`Basic ${b64('alice:guess')}`))).toBe(407);
+    const locked = await get(`Basic ${b64('alice:pw')}`);
+    expect(statusOf(locked)).toBe(429);
+    expect(headerOf(locked, 'retry-after')).toBe('2');
+    expect(statusOf(await rawExchange(server.port, `CONNECT x.test:443 HTTP/1.1\r\nProxy-Authorization: Basic ${b64('alice:pw')}\r\n\r\n`))).toBe(429);
+    expect(statusOf(await get(`Basic ${b64('alice:pw')}`, '127.0.0.2'))).toBe(200);
+    clock += 2000;
+    expect(statusOf(await get(`Basic ${b64('alice:pw')}`))).toBe(200);
+  });
+});

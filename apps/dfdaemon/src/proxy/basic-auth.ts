@@ -1,11 +1,21 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { replyError, replyOnSocket, type ProxyHandler } from './proxy-handler.js';
+import { TokenBucket } from '@d7y/core';
+import { replyError, replyOnSocket, type ProxyContext, type ProxyHandler } from './proxy-handler.js';
 
 export interface BasicAuthOptions {
   username: string;
   password: string;
   realm?: string;
+  /**
+   * Failed attempts allowed per client IP (a token bucket: `burst` at once, then `perSecond`).
+   * Beyond it the client gets 429 and its credentials are not even checked (password guessing).
+   */
+  failures?: { perSecond: number; burst: number };
+  /** Client failure buckets kept (least recently used evicted first). */
+  maxClients?: number;
+  /** Monotonic clock (ms). */
+  now?: () => number;
 }
 
 const PROXY_AUTHORIZATION = 'proxy-authorization';
@@ -19,18 +29,44 @@ export function basicAuth(opts: BasicAuthOptions, next: ProxyHandler): ProxyHand
   // Both sides hashed to 32 bytes, so timingSafeEqual compares equal lengths and leaks nothing about the length.
   const expected = digest(`${opts.username}:${opts.password}`);
   const challenge = { 'proxy-authenticate': `Basic realm="${opts.realm ?? 'dragonfly'}", charset="UTF-8"` };
-  const check = (req: IncomingMessage): boolean => {
-    const ok = credentialsMatch(req.headers[PROXY_AUTHORIZATION], expected);
-    delete req.headers[PROXY_AUTHORIZATION];
-    return ok;
+  const failures = opts.failures ?? { perSecond: 1, burst: 20 };
+  const maxClients = opts.maxClients ?? 10_000;
+  const now = opts.now ?? (() => performance.now());
+  const buckets = new Map<string, TokenBucket>();
+  const bucketOf = (ip: string): TokenBucket => {
+    let b = buckets.get(ip);
+    if (b === undefined) {
+      b = new TokenBucket({ ratePerSecond: failures.perSecond, burst: failures.burst, now });
+      if (buckets.size >= maxClients) buckets.delete(buckets.keys().next().value as string);
+    } else {
+      buckets.delete(ip);
+    }
+    buckets.set(ip, b);
+    return b;
   };
+  type Verdict = 'ok' | 'denied' | 'locked';
+  const check = (req: IncomingMessage, ctx: ProxyContext): Verdict => {
+    const header = req.headers[PROXY_AUTHORIZATION];
+    delete req.headers[PROXY_AUTHORIZATION];
+    const bucket = buckets.get(ctx.clientIp);
+    if (bucket !== undefined && bucket.available() < 1) return 'locked';
+    if (credentialsMatch(header, expected)) return 'ok';
+    // a missing header is how every client starts (it waits for the challenge): only wrong ones count
+    if (header !== undefined) bucketOf(ctx.clientIp).tryTake(1);
+    return 'denied';
+  };
+  const locked = { 'retry-after': String(Math.max(1, Math.ceil(1 / failures.perSecond))) };
   return {
     request(req, res, ctx) {
-      if (!check(req)) return replyError(res, 407, 'proxy', 'proxy authentication required', challenge);
+      const verdict = check(req, ctx);
+      if (verdict === 'locked') return replyError(res, 429, 'proxy', 'too many failed proxy authentications', locked);
+      if (verdict === 'denied') return replyError(res, 407, 'proxy', 'proxy authentication required', challenge);
       return next.request(req, res, ctx);
     },
     connect(req, socket, head, ctx) {
-      if (!check(req)) return replyOnSocket(socket, 407, 'Proxy Authentication Required', 'proxy', 'proxy authentication required', challenge);
+      const verdict = check(req, ctx);
+      if (verdict === 'locked') return replyOnSocket(socket, 429, 'Too Many Requests', 'proxy', 'too many failed proxy authentications', locked);
+      if (verdict === 'denied') return replyOnSocket(socket, 407, 'Proxy Authentication Required', 'proxy', 'proxy authentication required', challenge);
       return next.connect(req, socket, head, ctx);
     },
   };

@@ -136,6 +136,7 @@ export class ProxyServer {
       contexts,
       logger: this.deps.logger,
       handshakeTimeoutMs: limits.handshakeTimeoutMs,
+      idleTimeoutMs: limits.idleTimeoutMs,
     });
     const routed: RoutedHandler = {
       p2p: (req, res, _ctx, route) => responder.respond(req, res, route),

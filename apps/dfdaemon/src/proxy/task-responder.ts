@@ -130,7 +130,8 @@ export class TaskResponder {
       return this.deps.forward(req, res, route.target, { [ERROR_TYPE_HEADER]: 'backend' });
     }
     const [status, type] = isDfdaemonError(err) ? STATUS_OF[err.code] : ([500, 'dfdaemon'] as const);
-    if (status >= 500) this.log.warn({ err, url: route.source.href }, 'P2P download failed');
+    // no query in logs: pre-signed URLs carry credentials there
+    if (status >= 500) this.log.warn({ err, url: `${route.source.origin}${route.source.pathname}` }, 'P2P download failed');
     replyError(res, status, type, isDfdaemonError(err) ? err.wireMessage() : 'internal error');
   }
 }

@@ -16,6 +16,8 @@ export interface TlsInterceptorDeps {
   logger: Logger;
   /** The client must finish its TLS handshake within this (ms). */
   handshakeTimeoutMs?: number;
+  /** After the handshake: no bytes either way for this long closes the tunnel (ms). */
+  idleTimeoutMs?: number;
 }
 
 /**
@@ -44,7 +46,11 @@ export class TlsInterceptor {
     const tlsSocket = new TLSSocket(client as Socket, { isServer: true, secureContext, ALPNProtocols: ['http/1.1'], requestCert: false });
     const timer = setTimeout(() => tlsSocket.destroy(), this.deps.handshakeTimeoutMs ?? 10_000);
     timer.unref();
-    tlsSocket.once('secure', () => clearTimeout(timer));
+    tlsSocket.once('secure', () => {
+      clearTimeout(timer);
+      // the CONNECT socket had a short deadline for the handshake; an open tunnel may wait for pieces
+      (client as Socket).setTimeout?.(this.deps.idleTimeoutMs ?? 120_000);
+    });
     tlsSocket.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       this.deps.logger.debug({ host: target.host, code: err.code }, 'intercepted TLS failed');

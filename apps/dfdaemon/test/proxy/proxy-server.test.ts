@@ -213,15 +213,22 @@ describe('ProxyServer over a real TaskManager and real origins', () => {
             .then((t) => void t.destroy())
             .catch(() => undefined),
         );
-        if (i % 50 === 0) await Promise.all(floods.splice(0));
+        if (i % 25 === 24) await Promise.all(floods.splice(0));
       }
+      await Promise.all(floods);
+      expect(stack.proxy.cachedCertificates).toBeLessThanOrEqual(20);
+      // while a second wave of new names arrives, an ordinary request is still answered promptly
+      const wave = Array.from({ length: 25 }, (_, i) =>
+        tunnelTls(stack.port, `w${i}.flood.test:443`, { ca: proxyCa, proxyAuthorization: AUTH }).then((t) => void t.destroy(), () => undefined),
+      );
       const t0 = performance.now();
       const r = await viaProxy(stack.port, plain.url('/v2/lib/app/manifests/latest'), { headers: { 'proxy-authorization': AUTH } });
       const ms = performance.now() - t0;
-      await Promise.all(floods);
+      await Promise.all(wave);
       expect(r.status).toBe(200);
       expect(stack.proxy.cachedCertificates).toBeLessThanOrEqual(20);
-      expect(ms).toBeLessThan(1000);
+      // ~25 leaves at ~2.5 ms each may be ahead of it; generous for a loaded 2-core CI machine
+      expect(ms).toBeLessThan(2000);
     });
   });
 
