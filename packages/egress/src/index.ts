@@ -6,3 +6,4 @@ export { classifyAddress, classifyAddressText, type AddressKind, type AddressCla
 export { parseIp, formatIp, type IpAddress } from './ip-address.js';
 export { checkHeaders } from './header-check.js';
 export { guardedConnector, resolveAllowed, systemLookup, type LookupFn } from './guarded-connector.js';
+export { guardedAgent, type GuardedAgentOptions } from './guarded-agent.js';
