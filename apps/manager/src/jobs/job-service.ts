@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MAX_PIECE_LENGTH, MIN_PIECE_LENGTH, assertNever, isTaskId } from '@d7y/core';
 import { checkHeaders, isEgressError } from '@d7y/egress';
-import type { EgressClient } from '@d7y/egress';
+import type { EgressClient, EgressErrorCode } from '@d7y/egress';
 import type { Principal } from '../auth/principal.js';
 import type { PageRequest, PageResult } from '../db/page.js';
 import { conflict, notFound, tooManyRequests, validationError } from '../errors.js';
@@ -30,6 +30,9 @@ export interface JobLimits {
 export interface JobQueue {
   enqueue(job: Job, secrets: JobSecrets): void;
 }
+
+/** Egress refusals that are the request's fault: answered 400 at creation. */
+const REFUSED_NOW: readonly EgressErrorCode[] = ['DF_ERR_EGRESS_ADDRESS_REFUSED', 'DF_ERR_EGRESS_SCHEME_REFUSED', 'DF_ERR_EGRESS_INVALID_URL'];
 
 /** Placeholder stored and shown instead of a header value: values may be credentials. */
 export const REDACTED = '<redacted>';
@@ -156,14 +159,8 @@ export class JobService {
       await this.egress.checkUrl(url);
     } catch (err) {
       if (!isEgressError(err)) throw err;
-      switch (err.code) {
-        case 'DF_ERR_EGRESS_ADDRESS_REFUSED':
-        case 'DF_ERR_EGRESS_SCHEME_REFUSED':
-        case 'DF_ERR_EGRESS_INVALID_URL':
-          throw validationError(`args.url ${safeUrl(url)}: ${err.message}`);
-        default:
-          return; // DNS or timeout now: the job itself will report it
-      }
+      if (REFUSED_NOW.includes(err.code)) throw validationError(`args.url ${safeUrl(url)}: ${err.message}`);
+      // DNS or a timeout now: the job itself will report it.
     }
   }
 

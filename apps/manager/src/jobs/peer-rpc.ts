@@ -1,7 +1,7 @@
 import type { PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { createDfdaemonUploadClient, createSchedulerClient } from '@d7y/rpc';
-import type { common } from '@d7y/rpc';
+import type { common, dfdaemon } from '@d7y/rpc';
 import { TlsSourceCertificateProvider, identityFromCertificate } from '@d7y/tls';
 import type { ServiceRole, TlsSource } from '@d7y/tls';
 
@@ -104,6 +104,10 @@ export class PeerRpc {
       ...(download.application === undefined || download.application === '' ? {} : { application: download.application }),
       ...(download.pieceLength === undefined ? {} : { piece_length: download.pieceLength }),
     };
+    if (signal.aborted) {
+      client.close();
+      return Promise.reject(new Error('job timed out or was cancelled'));
+    }
     return new Promise<void>((resolve, reject) => {
       const call = client.downloadTask({ download: request }, { deadline: Date.now() + download.timeoutMs });
       const onAbort = (): void => call.cancel();
@@ -114,19 +118,14 @@ export class PeerRpc {
         if (err === undefined) resolve();
         else reject(signal.aborted ? new Error('job timed out or was cancelled') : new Error(describeRpcError(err)));
       };
-      call.on('data', (res: { task_id: string; response?: string; download_task_started_response?: { content_length: number; is_finished: boolean; pieces: { length: number }[] } | null; download_piece_finished_response?: { piece: { length: number } | null } | null }) => {
-        switch (res.response) {
-          case 'download_task_started_response': {
-            const s = res.download_task_started_response;
-            if (s === null || s === undefined) return;
-            events.onStarted({ taskId: res.task_id, contentLength: Number(s.content_length), isFinished: s.is_finished, finishedBytes: s.pieces.reduce((n, p) => n + Number(p.length), 0) });
-            return;
-          }
-          case 'download_piece_finished_response':
-            events.onPiece(Number(res.download_piece_finished_response?.piece?.length ?? 0));
-            return;
-          default:
-            return; // a newer peer's message this manager does not know: progress is best effort
+      call.on('data', (res: dfdaemon.DownloadTaskResponse__Output) => {
+        // A response kind this manager does not know (a newer peer) is skipped: progress is best effort.
+        if (res.response === 'download_task_started_response') {
+          const st = res.download_task_started_response;
+          if (st === null || st === undefined) return;
+          events.onStarted({ taskId: res.task_id, contentLength: Number(st.content_length), isFinished: st.is_finished, finishedBytes: st.pieces.reduce((n, p) => n + Number(p.length), 0) });
+        } else if (res.response === 'download_piece_finished_response') {
+          events.onPiece(Number(res.download_piece_finished_response?.piece?.length ?? 0));
         }
       });
       call.on('error', (err) => done(err));
