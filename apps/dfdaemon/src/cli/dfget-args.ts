@@ -123,7 +123,7 @@ export function parseDfgetArgs(argv: readonly string[]): DfgetArgs | 'help' | 'v
     throw bad(`--timeout: ${(err as Error).message}`);
   }
   if (timeoutMs <= 0) throw bad('--timeout must be positive');
-  if (v.digest !== undefined && !/^(sha256|sha512|crc32):[0-9a-fA-F]+$/.test(v.digest)) {
+  if (v.digest !== undefined && !/^(sha256|sha512|crc32):[0-9a-f]+$/.test(v.digest.toLowerCase())) {
     throw bad('--digest must look like sha256:<hex>, sha512:<hex> or crc32:<value>');
   }
   const args: DfgetArgs = {
