@@ -1,7 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { pipeline } from 'node:stream';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import { isIP } from 'node:net';
 import type { Logger } from '@d7y/logger';
 import { clientResponseHeaders, originRequestHeaders } from './forward-headers.js';
@@ -28,8 +28,11 @@ export class Forwarder {
 
   constructor(deps: ForwarderDeps) {
     this.deps = deps;
-    const ca = deps.extraCaPem === undefined ? undefined : [...rootCertificates, deps.extraCaPem];
-    this.httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256, minVersion: 'TLSv1.2', ...(ca === undefined ? {} : { ca }) });
+    // A prebuilt context, not a `ca` option: the agent would fold every root certificate into its
+    // pool key on each request (measured: a quarter of the proxy's CPU for small requests).
+    const secureContext =
+      deps.extraCaPem === undefined ? undefined : createSecureContext({ ca: [...rootCertificates, deps.extraCaPem], minVersion: 'TLSv1.2' });
+    this.httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256, minVersion: 'TLSv1.2', ...(secureContext === undefined ? {} : { secureContext }) });
     this.insecureAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64, rejectUnauthorized: false });
   }
 
