@@ -87,13 +87,13 @@ export async function startJobsManager(opts: { ca: CertificateAuthority; job?: R
 
 /**
  * A manager for cross-process tests: its gRPC identity from a dfcert directory, preheat trusting
- * `caCertFile` and reaching 127.0.0.1; signs in as root and answers the token.
+ * `caCertFile` and reaching the allow-listed hosts; signs in as root and answers the token.
  */
-export async function startManagerWithCertDir(opts: { dataDir: string; tlsDir: string; caCertFile: string; logLevel?: string }): Promise<{ manager: RunningManager; token: string }> {
+export async function startManagerWithCertDir(opts: { dataDir: string; tlsDir: string; caCertFile: string; allowList: string[]; logLevel?: string }): Promise<{ manager: RunningManager; token: string }> {
   const config = managerConfigSchema.parse({
     server: { dataDir: opts.dataDir, rest: { addr: '127.0.0.1:0' }, grpc: { tlsDir: opts.tlsDir, listenIP: '127.0.0.1', port: { start: 0, end: 0 } } },
     auth: { jwt: { key: TEST_JWT_KEY } },
-    job: { preheat: { allowList: ['127.0.0.1'], tls: { caCert: opts.caCertFile } } },
+    job: { preheat: { allowList: opts.allowList, tls: { caCert: opts.caCertFile } } },
   });
   const manager = await startManager(config, {
     grpcTls: TlsSource.fromDir(opts.tlsDir, { logger: createLogger({ level: 'silent' }) }),

@@ -1,9 +1,10 @@
-import { spawn, execFile } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -26,6 +27,28 @@ export interface BuiltImage {
   platforms: Record<string, { manifest: string; blobs: string[] }>;
 }
 
+/** A POSIX tar holding one regular file (so containerd can unpack the layer). */
+function tarOf(name: string, content: Buffer): Buffer {
+  const header = Buffer.alloc(512);
+  const put = (text: string, offset: number, length: number): void => void header.write(text.slice(0, length), offset, 'ascii');
+  const octal = (n: number, length: number): string => `${n.toString(8).padStart(length - 1, '0')}\0`;
+  put(name, 0, 100);
+  put(octal(0o644, 8), 100, 8);
+  put(octal(0, 8), 108, 8);
+  put(octal(0, 8), 116, 8);
+  put(octal(content.length, 12), 124, 12);
+  put(octal(Math.floor(Date.now() / 1000), 12), 136, 12);
+  put('        ', 148, 8); // checksum field counts as spaces while summing
+  put('0', 156, 1);
+  put('ustar\0', 257, 6);
+  put('00', 263, 2);
+  let sum = 0;
+  for (const b of header) sum += b;
+  put(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8);
+  const padding = Buffer.alloc((512 - (content.length % 512)) % 512);
+  return Buffer.concat([header, content, padding, Buffer.alloc(1024)]);
+}
+
 const sha = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
 /** Writes an OCI image layout with an index over two platforms, each a config and two random gzip layers. */
@@ -40,7 +63,7 @@ export function buildMultiArchLayout(dir: string, tag: string, opts: { layerByte
   const platforms: BuiltImage['platforms'] = {};
   const entries = PLATFORMS.map((p) => {
     const layers = [0, 1].map(() => {
-      const raw = randomBytes((opts.layerBytes ?? 48 * 1024) + Math.floor(Math.random() * 4096));
+      const raw = tarOf(`layer-${p.architecture}-${Math.random().toString(36).slice(2)}.bin`, randomBytes((opts.layerBytes ?? 48 * 1024) + Math.floor(Math.random() * 4096)));
       const gz = gzipSync(raw);
       return { ...put(gz), diffId: sha(raw) };
     });
@@ -88,12 +111,12 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitForPort(port: number, child: ChildProcess, log: () => string): Promise<void> {
+async function waitForPort(host: string, port: number, child: ChildProcess, log: () => string): Promise<void> {
   const deadline = Date.now() + 15_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited (${child.exitCode}):\n${log()}`);
     const open = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
+      const s = connect(port, host);
       s.once('connect', () => {
         s.destroy();
         resolve(true);
@@ -107,7 +130,7 @@ async function waitForPort(port: number, child: ChildProcess, log: () => string)
 }
 
 export interface RunningRegistry {
-  /** "127.0.0.1:PORT" */
+  /** "LISTEN_HOST:PORT" */
   host: string;
   port: number;
   /** Every access-log line so far. */
@@ -119,14 +142,16 @@ export interface RunningRegistry {
   stop(): Promise<void>;
 }
 
-/** Starts docker-registry on 127.0.0.1 with TLS (cert/key files) and optional token auth. */
+/** Starts docker-registry on `listenHost` (default 127.0.0.1) with TLS (cert/key files) and optional token auth. */
 export async function startRegistry(opts: {
   dir: string;
+  listenHost?: string;
   certFile: string;
   keyFile: string;
   token?: { realm: string; service: string; issuer: string; rootCertBundle: string };
 }): Promise<RunningRegistry> {
   const port = await freePort();
+  const listenHost = opts.listenHost ?? '127.0.0.1';
   const storage = join(opts.dir, 'storage');
   mkdirSync(storage, { recursive: true });
   const auth = opts.token
@@ -135,15 +160,15 @@ export async function startRegistry(opts: {
   const config = join(opts.dir, 'config.yml');
   writeFileSync(
     config,
-    `version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: false\nstorage:\n  filesystem:\n    rootdirectory: ${storage}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n  tls:\n    certificate: ${opts.certFile}\n    key: ${opts.keyFile}\n${auth}`,
+    `version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: false\nstorage:\n  filesystem:\n    rootdirectory: ${storage}\n  delete:\n    enabled: true\nhttp:\n  addr: ${listenHost}:${port}\n  tls:\n    certificate: ${opts.certFile}\n    key: ${opts.keyFile}\n${auth}`,
   );
   const child = spawn('docker-registry', ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  await waitForPort(port, child, () => out);
+  await waitForPort(listenHost, port, child, () => out);
   return {
-    host: `127.0.0.1:${port}`,
+    host: `${listenHost}:${port}`,
     port,
     log: () => out,
     blobFetches: () => [...out.matchAll(/"GET \/v2\/[^ ]+\/blobs\/(sha256:[a-f0-9]{64}) HTTP\/[0-9.]+" 200/g)].map((m) => m[1] ?? ''),
@@ -185,14 +210,25 @@ export async function pushWithSkopeo(opts: { layoutDir: string; tag: string; des
  * docker-registry on 127.0.0.1 behind a leaf from a fresh private CA (minted with @d7y/tls): writes
  * `tls.crt`/`tls.key`, the CA as `ca.crt`, and `skopeo-certs/ca.crt` for skopeo's --dest-cert-dir.
  */
-export async function startSelfSignedRegistry(dir: string): Promise<{ registry: RunningRegistry; caFile: string; caPem: string; skopeoCertDir: string }> {
+export async function startSelfSignedRegistry(dir: string, opts: { listenHost?: string } = {}): Promise<{ registry: RunningRegistry; caFile: string; caPem: string; skopeoCertDir: string }> {
   mkdirSync(join(dir, 'skopeo-certs'), { recursive: true });
   const ca = createCa({ commonName: 'registry CA (self-signed)' });
-  const leaf = issueCertificate(ca, { commonName: 'registry', role: 'manager', usage: 'server', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
+  const ips = [...new Set(['127.0.0.1', opts.listenHost ?? '127.0.0.1'])];
+  const leaf = issueCertificate(ca, { commonName: 'registry', role: 'manager', usage: 'server', dnsNames: ['localhost'], ipAddresses: ips });
   writeFileSync(join(dir, 'tls.crt'), leaf.certPem);
   writeFileSync(join(dir, 'tls.key'), leaf.keyPem, { mode: 0o600 });
   writeFileSync(join(dir, 'ca.crt'), ca.certPem);
   writeFileSync(join(dir, 'skopeo-certs', 'ca.crt'), ca.certPem);
-  const registry = await startRegistry({ dir, certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key') });
+  const registry = await startRegistry({ dir, certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key'), ...(opts.listenHost === undefined ? {} : { listenHost: opts.listenHost }) });
   return { registry, caFile: join(dir, 'ca.crt'), caPem: ca.certPem, skopeoCertDir: join(dir, 'skopeo-certs') };
+}
+
+/** An IPv4 address of this machine other than loopback (containerd and Go clients treat loopback registries specially). */
+export function nonLoopbackIPv4(): string | undefined {
+  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  return undefined;
+}
+
+export function hasCommands(...names: string[]): boolean {
+  return names.every((n) => spawnSync('sh', ['-c', `command -v ${n}`]).status === 0);
 }

@@ -1,11 +1,13 @@
+import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../../apps/manager/src/jobs/job-repository.js';
 import type { RunningManager } from '../../../apps/manager/src/main.js';
 import { startManagerWithCertDir } from '../../../apps/manager/test/jobs-fixture.js';
-import { buildMultiArchLayout, pushWithSkopeo, startSelfSignedRegistry } from '../../../apps/manager/test/jobs-registry.js';
+import { buildMultiArchLayout, hasCommands, nonLoopbackIPv4, pushWithSkopeo, startSelfSignedRegistry } from '../../../apps/manager/test/jobs-registry.js';
 import type { BuiltImage, RunningRegistry } from '../../../apps/manager/test/jobs-registry.js';
 import { E2eCluster } from '../harness/cluster.js';
 import type { DfdaemonProcess } from '../harness/dfdaemon-process.js';
@@ -17,10 +19,18 @@ import type { SchedulerUnderTest } from '../harness/scheduler-under-test.js';
 // The whole preheat path with real parts: the manager (in this process) resolves a multi-arch image
 // on docker-registry behind a private CA, calls DfdaemonUpload.DownloadTask on the BUILT seed
 // dfdaemon over mTLS (dfcert identities), the seed peer fetches the blobs from the registry through
-// the BUILT scheduler; then another peer's dfget gets each blob from the seed peer, and the
-// registry's access log shows no second fetch of any blob's content.
+// the BUILT scheduler; then another peer's dfget, and containerd pulling through a third peer's
+// registry-mirror proxy, get the layers from the peers: the registry's access log shows no second
+// fetch of any layer's content.
 
 const MiB = 1024 * 1024;
+const run = promisify(execFile);
+// containerd (a Go client) treats loopback registries specially: the registry is addressed by a
+// non-loopback address of this machine when there is one, which the manager then allow-lists.
+const ip = nonLoopbackIPv4();
+const host = ip ?? '127.0.0.1';
+const PROXY_USER = 'puller';
+const PROXY_PASSWORD = 'e2e-proxy-pass';
 
 describe('e2e: preheat warms the seed peer, later pulls come from it', () => {
   let cluster: E2eCluster;
@@ -29,6 +39,7 @@ describe('e2e: preheat warms the seed peer, later pulls come from it', () => {
   let scheduler: SchedulerUnderTest;
   let seed: DfdaemonProcess;
   let peer: DfdaemonProcess;
+  let registryCaFile: string;
   let manager: RunningManager;
   let token: string;
   const extraCaBefore = process.env.NODE_EXTRA_CA_CERTS;
@@ -37,8 +48,9 @@ describe('e2e: preheat warms the seed peer, later pulls come from it', () => {
     assertBuilt('dfdaemon', 'dfget', 'dfcert');
     cluster = await E2eCluster.create('preheat');
     const dir = join(cluster.root, 'registry');
-    const started = await startSelfSignedRegistry(dir);
+    const started = await startSelfSignedRegistry(dir, { listenHost: host });
     registry = started.registry;
+    registryCaFile = started.caFile;
     cluster.onStop(() => registry.stop());
     image = buildMultiArchLayout(join(dir, 'layout'), 'v1', { layerBytes: 5 * MiB });
     await pushWithSkopeo({ layoutDir: image.layoutDir, tag: 'v1', destination: `${registry.host}/demo/app:v1`, certDir: started.skopeoCertDir });
@@ -53,6 +65,7 @@ describe('e2e: preheat warms the seed peer, later pulls come from it', () => {
       dataDir: join(cluster.root, 'manager'),
       tlsDir: join(cluster.root, 'certs', 'manager'),
       caCertFile: started.caFile,
+      allowList: [host],
       ...(process.env.D7Y_E2E_LOG ? { logLevel: 'info' } : {}),
     }));
     cluster.onStop(() => manager.stop());
@@ -110,4 +123,71 @@ describe('e2e: preheat warms the seed peer, later pulls come from it', () => {
     const layerGets = (gets: { digest: string }[]) => gets.filter((g) => layers.includes(g.digest));
     expect(layerGets(contentGets())).toEqual(layerGets(afterPreheat));
   }, 90_000);
+
+  it('scope all_peers reaches every host the real scheduler lists (ListHosts over mTLS)', async (ctx) => {
+    if (scheduler.kind !== 'real') ctx.skip();
+    const [host = '', port = '0'] = scheduler.address.split(':');
+    await manager.database.db
+      .insertInto('schedulers')
+      .values({ host_name: 'scheduler', ip: host, idc: '', location: '', port: Number(port), state: 'active', features: '["schedule","preheat"]', config: '{}', last_keep_alive_at: null, scheduler_cluster_id: 1, created_at: new Date().toISOString(), updated_at: new Date().toISOString() })
+      .execute();
+    const created = await manager.rest.inject({
+      method: 'POST',
+      url: '/api/v1/jobs',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { type: 'preheat', args: { type: 'image', url: `https://${registry.host}/v2/demo/app/manifests/v1`, platform: 'linux/arm64', scope: 'all_peers' } },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    let job = created.json<Job>();
+    const deadline = Date.now() + 60_000;
+    while (job.state === 'PENDING' || job.state === 'RUNNING') {
+      if (Date.now() > deadline) throw new Error(`job still ${job.state}: ${JSON.stringify(job.result)}`);
+      await new Promise((r) => setTimeout(r, 100)); // following the job through the API
+      job = (await manager.rest.inject({ method: 'GET', url: `/api/v1/jobs/${job.id}`, headers: { authorization: `Bearer ${token}` } })).json<Job>();
+    }
+    expect(job.state, JSON.stringify(job.result)).toBe('SUCCESS');
+    expect(job.result.peers.map((p) => [p.hostname, p.state, p.finished_tasks]).sort()).toEqual([
+      ['peer-1', 'SUCCESS', 3],
+      ['seed-1', 'SUCCESS', 3],
+    ]);
+  }, 90_000);
+  it.skipIf(ip === undefined || !hasCommands('containerd', 'ctr'))('containerd pulling through a fresh peer\'s registry mirror gets the layers from the peers, not the registry', async () => {
+    const blobs = image.platforms['linux/amd64']?.blobs ?? [];
+    const layers = blobs.slice(1);
+    const layerGets = () => registry.blobGets().filter((g) => g.bytes > 1 && layers.includes(g.digest));
+    const before = layerGets();
+    expect(before.length).toBeGreaterThan(0); // the preheat above fetched them (once)
+
+    const proxy = { server: { port: 0, basicAuth: { username: PROXY_USER, password: PROXY_PASSWORD } }, registryMirror: { addr: `https://${registry.host}`, cert: registryCaFile } };
+    const mirror = await cluster.dfdaemon({ hostname: 'peer-2', schedulers: [scheduler.address], config: { proxy } });
+    const line = await mirror.proc.waitForLine((l) => l.includes('"proxy listening"'));
+    const proxyPort = (JSON.parse(line) as { port: number }).port;
+
+    const dir = join(cluster.root, 'containerd');
+    const sock = join(dir, 'containerd.sock');
+    mkdirSync(join(dir, 'hosts', registry.host), { recursive: true });
+    const basic = Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString('base64');
+    writeFileSync(
+      join(dir, 'hosts', registry.host, 'hosts.toml'),
+      `server = "https://${registry.host}"\n[host."http://127.0.0.1:${proxyPort}"]\n  capabilities = ["pull", "resolve"]\n  [host."http://127.0.0.1:${proxyPort}".header]\n    Proxy-Authorization = ["Basic ${basic}"]\n`,
+    );
+    writeFileSync(join(dir, 'config.toml'), 'version = 2\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n');
+    const containerd = spawn('containerd', ['--config', join(dir, 'config.toml'), '--root', join(dir, 'root'), '--state', join(dir, 'state'), '--address', sock], { stdio: 'ignore' });
+    cluster.onStop(async () => {
+      if (containerd.exitCode !== null) return;
+      const exited = new Promise((r) => containerd.once('exit', r));
+      containerd.kill('SIGTERM');
+      await exited;
+    });
+    const deadline = Date.now() + 15_000;
+    while (!(await run('ctr', ['--address', sock, 'version']).then(() => true, () => false))) {
+      if (Date.now() > deadline || containerd.exitCode !== null) throw new Error('containerd did not start');
+      await new Promise((r) => setTimeout(r, 100)); // polling containerd's socket until it answers
+    }
+    await run('ctr', ['--address', sock, 'images', 'pull', '--platform', 'linux/amd64', '--snapshotter', 'native', '--hosts-dir', join(dir, 'hosts'), `${registry.host}/demo/app:v1`], { timeout: 60_000 });
+    const { stdout } = await run('ctr', ['--address', sock, 'content', 'ls', '-q']);
+    for (const d of blobs) expect(stdout).toContain(d);
+    expect(layerGets()).toEqual(before);
+  }, 90_000);
+
 });
