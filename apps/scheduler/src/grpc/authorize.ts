@@ -1,4 +1,5 @@
-import { identityFromGrpcCall, type CallWithAuthContext } from '@d7y/tls';
+import type { TLSSocket } from 'node:tls';
+import { identityFromGrpcCall, type CallWithAuthContext, type PeerIdentity } from '@d7y/tls';
 import { SchedulerError } from '../errors.js';
 import { callerOf, type Caller, type CallerRole } from '../service/caller.js';
 
@@ -38,14 +39,48 @@ export const METHOD_ROLES: Readonly<Record<SchedulerMethod, readonly CallerRole[
   StatFile: [],
 };
 
-/** The verified caller of a call, or UNAUTHENTICATED / PERMISSION_DENIED. */
-export function authorize(call: CallWithAuthContext, method: SchedulerMethod): Caller {
-  const identity = identityFromGrpcCall(call);
-  if (identity === undefined) {
-    throw new SchedulerError('DF_ERR_SCHEDULER_UNAUTHENTICATED', 'the client certificate carries no dragonfly identity');
+/**
+ * Turns the verified client certificate of a call into a Caller and checks the role.
+ * Reading and parsing the peer certificate costs ~150 µs per call, so the identity is kept per TLS
+ * connection (a connection's client certificate cannot change: renegotiation is refused).
+ */
+export class Authorizer {
+  private readonly byConnection = new WeakMap<TLSSocket, PeerIdentity | null>();
+
+  /** The verified caller of a call, or UNAUTHENTICATED / PERMISSION_DENIED. */
+  authorize(call: CallWithAuthContext, method: SchedulerMethod): Caller {
+    const identity = this.identityOf(call);
+    if (identity === undefined) {
+      throw new SchedulerError('DF_ERR_SCHEDULER_UNAUTHENTICATED', 'the client certificate carries no dragonfly identity');
+    }
+    if (!METHOD_ROLES[method].includes(identity.role)) {
+      throw new SchedulerError('DF_ERR_SCHEDULER_PERMISSION_DENIED', `role ${identity.role} may not call ${method}`);
+    }
+    return callerOf(identity.role, identity.hostname);
   }
-  if (!METHOD_ROLES[method].includes(identity.role)) {
-    throw new SchedulerError('DF_ERR_SCHEDULER_PERMISSION_DENIED', `role ${identity.role} may not call ${method}`);
+
+  private identityOf(call: CallWithAuthContext): PeerIdentity | undefined {
+    const socket = tlsSocketOf(call);
+    if (socket === undefined || !socket.authorized) return identityFromGrpcCall(call);
+    const cached = this.byConnection.get(socket);
+    if (cached !== undefined) return cached ?? undefined;
+    const identity = identityFromGrpcCall(call);
+    this.byConnection.set(socket, identity ?? null);
+    return identity;
   }
-  return callerOf(identity.role, identity.hostname);
+}
+
+/**
+ * The TLS socket under a grpc-js server call, found through grpc-js internals (handler call →
+ * intercepting call(s) → http2 stream → session). Undefined when the layout is not the expected
+ * one; the caller then falls back to the public getAuthContext().
+ */
+function tlsSocketOf(call: unknown): TLSSocket | undefined {
+  let current = (call as { call?: unknown }).call;
+  for (let depth = 0; depth < 4 && current !== undefined && current !== null; depth++) {
+    const socket = (current as { stream?: { session?: { socket?: unknown } } }).stream?.session?.socket;
+    if (socket !== undefined && socket !== null && typeof (socket as TLSSocket).getPeerCertificate === 'function') return socket as TLSSocket;
+    current = (current as { nextCall?: unknown }).nextCall;
+  }
+  return undefined;
 }

@@ -4,7 +4,6 @@ import {
   addHealthService,
   endCallWithError,
   requestRateLimiter,
-  schedulerServiceDefinition,
   serverOptions,
   toServiceError,
   type HealthReporter,
@@ -17,8 +16,9 @@ import type { Resource } from '../resource/resource.js';
 import { AnnouncePeerSession } from '../service/announce-peer.js';
 import type { Caller } from '../service/caller.js';
 import type { PeerAnnouncer } from '../service/peer-announcer.js';
+import { ResponseEncoder, announcePeerPassThrough } from '../service/response-encoder.js';
 import type { SchedulerService } from '../service/scheduler-service.js';
-import { authorize, type SchedulerMethod } from './authorize.js';
+import { Authorizer, type SchedulerMethod } from './authorize.js';
 
 export const SCHEDULER_SERVICE_NAME = 'scheduler.v2.Scheduler';
 
@@ -55,6 +55,8 @@ export class SchedulerServer {
   private readonly health: HealthReporter;
   private boundPort: number | undefined;
   private readonly sessions = new Set<AnnouncePeerSession>();
+  private readonly authorizer = new Authorizer();
+  private readonly encoder = new ResponseEncoder();
 
   constructor(deps: SchedulerServerDeps) {
     this.deps = deps;
@@ -67,7 +69,7 @@ export class SchedulerServer {
     this.server = new grpc.Server(
       serverOptions({ maxReceiveMessageBytes: deps.config.maxReceiveMessageBytes }),
     );
-    this.server.addService(schedulerServiceDefinition, this.handlers());
+    this.server.addService(announcePeerPassThrough(), this.handlers());
     this.health = addHealthService(this.server);
     this.health.setStatus(SCHEDULER_SERVICE_NAME, 'NOT_SERVING');
   }
@@ -82,6 +84,7 @@ export class SchedulerServer {
     this.boundPort = await new Promise<number>((resolve, reject) => {
       this.server.bindAsync(`${host}:${port}`, grpcServerCredentials(this.deps.tls), (err, bound) => (err ? reject(err) : resolve(bound)));
     });
+    disableNagle(this.server);
     this.health.setStatus(SCHEDULER_SERVICE_NAME, 'SERVING');
     this.log.info({ address: `${host}:${this.boundPort}` }, 'scheduler gRPC listening (mTLS)');
     return this.boundPort;
@@ -126,7 +129,7 @@ export class SchedulerServer {
   private unary<Req, Res>(method: SchedulerMethod, run: (req: Req, caller: Caller) => Res): grpc.handleUnaryCall<Req, Res> {
     return (call, callback) => {
       try {
-        const caller = authorize(call, method);
+        const caller = this.authorizer.authorize(call, method);
         this.admitCall(caller);
         callback(null, run(call.request, caller));
       } catch (err) {
@@ -162,7 +165,7 @@ export class SchedulerServer {
       AnnouncePeer: (call) => {
         let caller: Caller;
         try {
-          caller = authorize(call, 'AnnouncePeer');
+          caller = this.authorizer.authorize(call, 'AnnouncePeer');
           this.admitCall(caller);
         } catch (err) {
           this.logFailure('AnnouncePeer', err);
@@ -174,6 +177,7 @@ export class SchedulerServer {
           caller,
           announcer: this.deps.announcer,
           resource: this.deps.resource,
+          encoder: this.encoder,
           takeMessageToken: this.takeToken,
           maxQueuedMessages: this.deps.config.maxQueuedMessages,
           fail: (err) => endCallWithError(call, err),
@@ -184,5 +188,19 @@ export class SchedulerServer {
         session.start();
       },
     };
+  }
+}
+
+/**
+ * grpc-js leaves Nagle's algorithm on for accepted sockets; many small responses multiplexed on
+ * one connection then meet delayed ACKs and stall ~40 ms each. Reached through grpc-js internals
+ * (its http2 servers); does nothing if their layout changes.
+ */
+function disableNagle(server: grpc.Server): void {
+  const servers = (server as unknown as { http2Servers?: Map<unknown, unknown> }).http2Servers;
+  if (!(servers instanceof Map)) return;
+  for (const http2Server of servers.keys()) {
+    const events = http2Server as { on?: (event: string, listener: (socket: { setNoDelay?: (on: boolean) => unknown }) => void) => unknown };
+    events.on?.('secureConnection', (socket) => socket.setNoDelay?.(true));
   }
 }

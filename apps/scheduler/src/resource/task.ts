@@ -73,6 +73,8 @@ export class Task {
   seedPeerTriggered = false;
   readonly createdAt: number;
   updatedAt: number;
+  /** Bumped whenever what peers are told about the task changes (state, layout, trusted pieces, URL). */
+  private contentVersion = 0;
   /** The per-task peer graph: an edge parent→child means the child was given that parent. */
   private readonly dag = new Dag<Peer, UploadLoad>();
   private readonly now: () => number;
@@ -94,8 +96,19 @@ export class Task {
       name: `task ${deps.id}`,
       initial: 'Pending',
       table: TASK_TRANSITIONS,
-      onTransition: () => this.touch(),
+      onTransition: () => {
+        this.touch();
+        this.bumpVersion();
+      },
     });
+  }
+
+  get version(): number {
+    return this.contentVersion;
+  }
+
+  bumpVersion(): void {
+    this.contentVersion += 1;
   }
 
   get state(): TaskState {
@@ -128,6 +141,7 @@ export class Task {
     this.contentLength = contentLength;
     this.pieceLength = pieceLength;
     this.pieceCount = pieceCount;
+    if (changed) this.bumpVersion();
     if (changed && known) this.pieces.clear();
     return changed && known;
   }
@@ -136,6 +150,7 @@ export class Task {
   resetContentLength(): void {
     this.contentLength = -1;
     this.pieceCount = 0;
+    this.bumpVersion();
   }
 
   /** |BackToSource peers| < backToSourceCount, and the task type allows the source. */
@@ -229,6 +244,7 @@ export class Task {
     const known = this.pieces.get(piece.number);
     if (known === undefined) {
       this.pieces.set(piece.number, piece);
+      this.bumpVersion();
       return 'recorded';
     }
     return known.digest === piece.digest && known.offset === piece.offset && known.length === piece.length ? 'duplicate' : 'conflict';

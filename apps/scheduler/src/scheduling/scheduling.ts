@@ -56,7 +56,9 @@ export class Scheduling {
    */
   async scheduleCandidateParents(peer: Peer, signal?: AbortSignal): Promise<ScheduleResult> {
     const task = peer.task;
-    const log = this.log.child({ hostId: peer.host.id, taskId: task.id, peerId: peer.id });
+    // Bindings per call, not a child logger: this runs for every registration.
+    const ids = { hostId: peer.host.id, taskId: task.id, peerId: peer.id };
+    const log = this.log;
     for (let n = 0; ; n++) {
       if (signal?.aborted) throw new SchedulerError('DF_ERR_SCHEDULER_CANCELLED', 'the peer stream ended while scheduling');
       if (peer.fsm.is('Leave', 'Failed')) {
@@ -64,16 +66,16 @@ export class Scheduling {
       }
       if (task.canBackToSource() && !peer.disableBackToSource) {
         if (peer.needBackToSource) {
-          log.info('peer needs back-to-source');
+          log.info(ids, 'peer needs back-to-source');
           return { kind: 'needBackToSource', description: 'peer needs back-to-source' };
         }
         if (n >= this.config.retryBackToSourceLimit) {
-          log.info({ rounds: n }, 'scheduling exceeded RetryBackToSourceLimit');
+          log.info({ ...ids, rounds: n }, 'scheduling exceeded RetryBackToSourceLimit');
           return { kind: 'needBackToSource', description: 'scheduling exceeded RetryBackToSourceLimit' };
         }
       }
       if (n >= this.config.retryLimit) {
-        log.warn({ rounds: n }, 'scheduling exceeded RetryLimit');
+        log.warn({ ...ids, rounds: n }, 'scheduling exceeded RetryLimit');
         throw new SchedulerError('DF_ERR_SCHEDULER_RETRY_LIMIT_EXCEEDED', 'scheduling exceeded RetryLimit');
       }
 
@@ -85,7 +87,7 @@ export class Scheduling {
         parents.push(candidate);
       }
       if (parents.length > 0) {
-        log.info({ parentIds: parents.map((p) => p.id), rounds: n }, 'selected candidate parents');
+        if (log.isLevelEnabled('debug')) log.debug({ ...ids, parentIds: parents.map((p) => p.id), rounds: n }, 'selected candidate parents');
         return { kind: 'normal', parents };
       }
       await this.sleep(this.retryDelayMs(), signal);

@@ -7,7 +7,8 @@ import type { Resource } from '../resource/resource.js';
 import type { ScheduleResult } from '../scheduling/scheduling.js';
 import type { Caller } from './caller.js';
 import type { PeerAnnouncer, PeerIds, RegisterResult } from './peer-announcer.js';
-import { candidateParentIdsFromProto, downloadFromProto, normalTaskResponse, pieceFromProto } from './to-proto.js';
+import type { ResponseEncoder } from './response-encoder.js';
+import { candidateParentIdsFromProto, downloadFromProto, pieceFromProto } from './to-proto.js';
 
 type Request = scheduler.AnnouncePeerRequest__Output;
 type Response = scheduler.AnnouncePeerResponse;
@@ -17,7 +18,8 @@ export interface AnnouncePeerStream {
   on(event: 'data', listener: (req: Request) => void): unknown;
   on(event: 'end' | 'close', listener: () => void): unknown;
   on(event: 'error', listener: (err: Error) => void): unknown;
-  write(res: Response): boolean;
+  /** A message, or one already encoded to protobuf bytes. */
+  write(res: Response | Buffer): boolean;
   end(): void;
   pause(): unknown;
   resume(): unknown;
@@ -28,6 +30,7 @@ export interface AnnouncePeerSessionDeps {
   caller: Caller;
   announcer: PeerAnnouncer;
   resource: Resource;
+  encoder: ResponseEncoder;
   /** Takes one message token for the caller's identity; false = over its rate. */
   takeMessageToken: (caller: Caller) => boolean;
   /** Messages queued behind one being handled before the stream is paused. */
@@ -58,7 +61,7 @@ export class AnnouncePeerSession {
 
   constructor(deps: AnnouncePeerSessionDeps) {
     this.deps = deps;
-    this.log = deps.logger.child({ component: 'announce-peer', identity: deps.caller.identity });
+    this.log = deps.logger;
   }
 
   start(): void {
@@ -129,9 +132,9 @@ export class AnnouncePeerSession {
     if (this.closed) return;
     this.markClosed();
     if (err instanceof SchedulerError) {
-      this.log.info({ peerId: this.ids?.peerId, code: err.code, reason: err.message }, 'AnnouncePeer refused');
+      this.log.info({ component: 'announce-peer', identity: this.deps.caller.identity, peerId: this.ids?.peerId, code: err.code, reason: err.message }, 'AnnouncePeer refused');
     } else {
-      this.log.error({ err, peerId: this.ids?.peerId }, 'AnnouncePeer failed');
+      this.log.error({ component: 'announce-peer', identity: this.deps.caller.identity, err, peerId: this.ids?.peerId }, 'AnnouncePeer failed');
     }
     this.deps.fail(err);
   }
@@ -141,7 +144,7 @@ export class AnnouncePeerSession {
     this.markClosed();
   }
 
-  private async handle(req: Request): Promise<Response | undefined> {
+  private async handle(req: Request): Promise<Response | Buffer | undefined> {
     const { announcer } = this.deps;
     const kind = req.request;
     if (kind === undefined) throw invalidArgument('AnnouncePeerRequest carries no request');
@@ -152,7 +155,7 @@ export class AnnouncePeerSession {
       this.ids = ids;
       const { peer, result } = await announcer.register(ids, download, this.deps.caller, this.abort.signal);
       this.peer = peer;
-      return registerResponse(result);
+      return this.registerResponse(result);
     }
     const peer = this.currentPeer(req, kind);
     switch (kind) {
@@ -166,7 +169,7 @@ export class AnnouncePeerSession {
         const body = req.reschedule_peer_request;
         if (!body) throw invalidArgument('reschedule_peer_request is empty');
         const result = await announcer.reschedule(peer, candidateParentIdsFromProto(body), body.description?.slice(0, 1024), this.abort.signal);
-        return scheduleResponse(result);
+        return this.scheduleResponse(result);
       }
       case 'download_peer_finished_request':
         announcer.downloadPeerFinished(peer);
@@ -226,29 +229,29 @@ export class AnnouncePeerSession {
     }
     return this.peer;
   }
-}
 
-function registerResponse(result: RegisterResult): Response {
-  switch (result.kind) {
-    case 'empty':
-      return { empty_task_response: {} };
-    case 'metadataOnly':
-      return { metadata_only_response: {} };
-    case 'normal':
-    case 'needBackToSource':
-      return scheduleResponse(result);
-    default:
-      return assertNever(result);
+  private registerResponse(result: RegisterResult): Response | Buffer {
+    switch (result.kind) {
+      case 'empty':
+        return { empty_task_response: {} };
+      case 'metadataOnly':
+        return { metadata_only_response: {} };
+      case 'normal':
+      case 'needBackToSource':
+        return this.scheduleResponse(result);
+      default:
+        return assertNever(result);
+    }
   }
-}
 
-function scheduleResponse(result: ScheduleResult): Response {
-  switch (result.kind) {
-    case 'normal':
-      return normalTaskResponse(result.parents);
-    case 'needBackToSource':
-      return { need_back_to_source_response: { description: result.description } };
-    default:
-      return assertNever(result);
+  private scheduleResponse(result: ScheduleResult): Response | Buffer {
+    switch (result.kind) {
+      case 'normal':
+        return this.deps.encoder.normalTaskResponse(result.parents);
+      case 'needBackToSource':
+        return { need_back_to_source_response: { description: result.description } };
+      default:
+        return assertNever(result);
+    }
   }
 }

@@ -120,6 +120,7 @@ export class PeerAnnouncer {
       requestHeader: download.requestHeader,
       backToSourceLimit: this.config.backToSourceCount,
     });
+    if (task.url !== download.url || (download.digest !== undefined && task.digest !== download.digest)) task.bumpVersion();
     task.url = download.url;
     task.filteredQueryParams = download.filteredQueryParams;
     task.requestHeader = download.requestHeader;
@@ -142,8 +143,9 @@ export class PeerAnnouncer {
     });
     this.resource.addPeer(peer);
     host.touch(this.resource.now());
-    const log = this.log.child({ hostId: host.id, taskId: task.id, peerId: peer.id });
-    log.info({ priority: peer.priority, needBackToSource: peer.needBackToSource }, 'peer registered');
+    if (this.log.isLevelEnabled('debug')) {
+      this.log.debug({ hostId: host.id, taskId: task.id, peerId: peer.id, priority: peer.priority, needBackToSource: peer.needBackToSource }, 'peer registered');
+    }
 
     host.concurrentRegistrations += 1;
     try {
@@ -153,7 +155,7 @@ export class PeerAnnouncer {
         return { peer, result: { kind: 'metadataOnly' } };
       }
       if (!peer.needBackToSource && (task.fsm.is('Pending', 'Failed', 'Leave') || !task.hasAvailablePeer(new Set([peer.id])))) {
-        this.firstDownload(peer, download, log);
+        this.firstDownload(peer, download);
       }
       task.fsm.fireIfCan('Download');
       if (task.sizeScope() === 'empty') {
@@ -177,7 +179,7 @@ export class PeerAnnouncer {
    * LEVEL3 the peer goes to the source; otherwise a normal host triggers the task's seed peer,
    * unless that seed failed recently or none is available, then the peer goes to the source.
    */
-  private firstDownload(peer: Peer, download: Download, log: Logger): void {
+  private firstDownload(peer: Peer, download: Download): void {
     const priority = peer.priority;
     switch (priority) {
       case 1:
@@ -194,7 +196,7 @@ export class PeerAnnouncer {
         if (!peer.host.isSeed && !this.seedPeer.failedRecently(peer.task)) {
           const seed = this.seedPeer.trigger(peer.task, download);
           if (seed !== undefined) {
-            log.info({ seedHostId: seed.id }, 'seed peer triggered');
+            this.log.info({ hostId: peer.host.id, taskId: peer.task.id, peerId: peer.id, seedHostId: seed.id }, 'seed peer triggered');
             return;
           }
         }

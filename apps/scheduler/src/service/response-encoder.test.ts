@@ -1,0 +1,51 @@
+import { schedulerServiceDefinition, type scheduler } from '@d7y/rpc';
+import { describe, expect, it } from 'vitest';
+import { addHost, addPeer, addTask, makeWorld } from '../resource/resource.fixture.js';
+import { ResponseEncoder } from './response-encoder.js';
+import { normalTaskResponse } from './to-proto.js';
+
+const decode = schedulerServiceDefinition.AnnouncePeer.responseDeserialize as (bytes: Buffer) => scheduler.AnnouncePeerResponse__Output;
+const encode = schedulerServiceDefinition.AnnouncePeer.responseSerialize as (value: scheduler.AnnouncePeerResponse) => Buffer;
+
+function setup() {
+  const world = makeWorld();
+  const task = addTask(world, { pieceCount: 300 });
+  for (let n = 0; n < 300; n++) {
+    task.recordTrustedPiece({ number: n, offset: n * (4 << 20), length: 4 << 20, digest: `sha256:${n.toString(16).padStart(64, '0')}`, reportedBy: 'p', costMs: n, createdAt: 1_700_000_000_123 });
+  }
+  const parents = ['a', 'b', 'c'].map((hostname, i) => addPeer(world, task, addHost(world, { hostname, ip: `10.0.0.${i + 1}`, idc: 'x' }), 'Running'));
+  (parents[0] as (typeof parents)[number]).finishPiece(7, 3);
+  return { world, task, parents };
+}
+
+describe('ResponseEncoder', () => {
+  it('produces what encoding the NormalTaskResponse message produces (minus the task counters)', () => {
+    const { parents } = setup();
+    const fromBytes = decode(new ResponseEncoder().normalTaskResponse(parents));
+    const reference = decode(encode(normalTaskResponse(parents)));
+    for (const parent of reference.normal_task_response?.candidate_parents ?? []) {
+      if (parent.task) {
+        parent.task.peer_count = 0;
+        parent.task.has_available_peer = false;
+        parent.task.updated_at = null;
+      }
+    }
+    expect(fromBytes.response).toBe('normal_task_response');
+    expect(fromBytes).toEqual(reference);
+    expect(fromBytes.normal_task_response?.candidate_parents[0]?.task?.pieces).toHaveLength(300);
+  });
+
+  it('re-encodes the task when its trusted pieces change, not otherwise', () => {
+    const { task } = setup();
+    const encoder = new ResponseEncoder();
+    const first = encoder.taskBytes(task);
+    expect(encoder.taskBytes(task)).toBe(first);
+    task.touch();
+    expect(encoder.taskBytes(task)).toBe(first);
+    task.pieces.delete(299);
+    task.recordTrustedPiece({ number: 299, offset: 299 * (4 << 20), length: 4 << 20, digest: `sha256:${'f'.repeat(64)}`, reportedBy: 'q', costMs: 1, createdAt: 0 });
+    const second = encoder.taskBytes(task);
+    expect(second).not.toBe(first);
+    expect(second.includes(Buffer.from('f'.repeat(64)))).toBe(true);
+  });
+});

@@ -1,0 +1,79 @@
+import { schedulerServiceDefinition, type common, type scheduler } from '@d7y/rpc';
+import type { Peer } from '../resource/peer.js';
+import type { Task } from '../resource/task.js';
+import { peerToProto, taskToProto } from './to-proto.js';
+
+// Protobuf wire tags (field << 3 | wire type 2 = length-delimited) of the fields composed by hand.
+const ANNOUNCE_PEER_RESPONSE_NORMAL_TASK = 0x12; // AnnouncePeerResponse.normal_task_response = 2
+const NORMAL_TASK_RESPONSE_CANDIDATE_PARENTS = 0x0a; // NormalTaskResponse.candidate_parents = 1
+const PEER_TASK = 0x3a; // common.v2.Peer.task = 7
+
+const encodeTask = schedulerServiceDefinition.StatTask.responseSerialize as (task: common.Task) => Buffer;
+const encodePeer = schedulerServiceDefinition.StatPeer.responseSerialize as (peer: common.Peer) => Buffer;
+
+/**
+ * Encodes NormalTaskResponse straight to protobuf bytes. Every candidate parent carries the task
+ * with all its trusted piece digests; encoding it once per task version (not per parent and per
+ * response) is most of the scheduler's CPU per registration otherwise. Bytes are the same as
+ * encoding the message object: fields may appear in any order on the wire.
+ * The task copy inside candidate parents omits the fast-moving counters (peer_count,
+ * has_available_peer, updated_at); StatTask returns them.
+ */
+export class ResponseEncoder {
+  private readonly tasks = new WeakMap<Task, { version: number; bytes: Buffer }>();
+
+  taskBytes(task: Task): Buffer {
+    const cached = this.tasks.get(task);
+    if (cached !== undefined && cached.version === task.version) return cached.bytes;
+    const { peer_count: _count, has_available_peer: _available, updated_at: _updated, ...stable } = taskToProto(task);
+    const bytes = encodeTask(stable);
+    this.tasks.set(task, { version: task.version, bytes });
+    return bytes;
+  }
+
+  normalTaskResponse(parents: readonly Peer[]): Buffer {
+    const parts: Buffer[] = [];
+    for (const parent of parents) {
+      const { task: _task, ...withoutTask } = peerToProto(parent, { task: {} });
+      const peer = encodePeer(withoutTask);
+      const task = this.taskBytes(parent.task);
+      const peerLength = peer.length + 1 + varintLength(task.length) + task.length;
+      parts.push(Buffer.from([NORMAL_TASK_RESPONSE_CANDIDATE_PARENTS]), varint(peerLength), peer, Buffer.from([PEER_TASK]), varint(task.length), task);
+    }
+    const body = Buffer.concat(parts);
+    return Buffer.concat([Buffer.from([ANNOUNCE_PEER_RESPONSE_NORMAL_TASK]), varint(body.length), body]);
+  }
+}
+
+/** AnnouncePeer's service definition, letting already-encoded responses through as they are. */
+export function announcePeerPassThrough(): typeof schedulerServiceDefinition {
+  const method = schedulerServiceDefinition.AnnouncePeer;
+  const serialize = method.responseSerialize;
+  return {
+    ...schedulerServiceDefinition,
+    AnnouncePeer: {
+      ...method,
+      responseSerialize: (value: scheduler.AnnouncePeerResponse | Buffer) => (Buffer.isBuffer(value) ? value : serialize(value)),
+    },
+  };
+}
+
+function varintLength(value: number): number {
+  let n = 1;
+  while (value >= 0x80) {
+    value = Math.floor(value / 0x80);
+    n += 1;
+  }
+  return n;
+}
+
+/** Unsigned LEB128, as protobuf length prefixes. */
+function varint(value: number): Buffer {
+  const bytes: number[] = [];
+  while (value >= 0x80) {
+    bytes.push((value % 0x80) | 0x80);
+    value = Math.floor(value / 0x80);
+  }
+  bytes.push(value);
+  return Buffer.from(bytes);
+}

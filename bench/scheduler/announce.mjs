@@ -1,0 +1,220 @@
+// Scheduler registration benchmark: 1,000 hosts and 10,000 peers on one task, over real mTLS gRPC.
+// The scheduler runs as its own process (apps/scheduler/bin/scheduler.js, pinned to one core when
+// `taskset` exists); this process plays the daemons. Prints registrations/s, p50/p99 latency of
+// RegisterPeer → first response, and the scheduler's peak RSS (VmHWM).
+// Run after `pnpm build`: node bench/scheduler/announce.mjs [hosts] [peers] [inFlight]
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hostId, peerId, taskId } from '../../packages/core/dist/index.js';
+import { createSchedulerClient, checkHealth, createHealthClient } from '../../packages/rpc/dist/index.js';
+import { TlsSource, createCa, grpcChannelCredentials, issueCertificate, writeTlsDir } from '../../packages/tls/dist/index.js';
+
+const HOSTS = Number(process.argv[2] ?? 1000);
+const PEERS = Number(process.argv[3] ?? 10_000);
+const IN_FLIGHT = Number(process.argv[4] ?? 256);
+const IPS_PER_IDENTITY = Number(process.env.BENCH_IPS_PER_IDENTITY ?? 10); // one certificate (hostname) announces 10 hosts, on 10 addresses
+const PIECE = 4 * 1024 * 1024;
+const PIECES = 16;
+if (![HOSTS, PEERS, IN_FLIGHT].every((n) => Number.isInteger(n) && n > 0)) {
+  console.error('usage: node bench/scheduler/announce.mjs [hosts] [peers] [inFlight]');
+  process.exit(2);
+}
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'd7y-bench-scheduler-'));
+const ca = createCa({ commonName: 'bench-ca' });
+const leaf = (role, hostname) => issueCertificate(ca, { commonName: hostname, role, usage: 'dual', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
+
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
+}
+
+function unary(client, method, req) {
+  return new Promise((resolve, reject) => client[method](req, { deadline: Date.now() + 30_000 }, (err, res) => (err ? reject(err) : resolve(res))));
+}
+
+// --- the scheduler process ---
+const schedulerCert = leaf('scheduler', 'bench-scheduler');
+writeTlsDir(join(work, 'scheduler'), { caPem: ca.certPem, certPem: schedulerCert.certPem, keyPem: schedulerCert.keyPem });
+const port = await freePort();
+const identities = Math.ceil(HOSTS / IPS_PER_IDENTITY);
+writeFileSync(
+  join(work, 'scheduler.yaml'),
+  `server:
+  port: ${port}
+  listenIP: 127.0.0.1
+  logLevel: ${process.env.BENCH_SCHEDULER_LOG_LEVEL ?? "warn"}
+  requestRateLimit: 1000000
+security:
+  tlsDir: ${join(work, 'scheduler')}
+limits:
+  hostsPerIdentity: ${IPS_PER_IDENTITY}
+  peersPerIdentity: ${Math.ceil(PEERS / identities) + 10}
+  requestRateLimitPerIdentity: 1000000
+  requestBurstPerIdentity: 1000000
+`,
+);
+const pin = spawnSync('taskset', ['--version']).status === 0 ? ['taskset', '-c', '0'] : [];
+const nodeArgs = (process.env.BENCH_SCHEDULER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const command = [...pin, process.execPath, ...nodeArgs, join(root, 'apps/scheduler/bin/scheduler.js'), '--config', join(work, 'scheduler.yaml')];
+const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'inherit', 'inherit'] });
+// Never leave the scheduler behind, whatever happens here.
+process.on('exit', () => child.kill('SIGKILL'));
+process.on('uncaughtException', (err) => {
+  console.error(err);
+  process.exit(1);
+});
+const schedulerPid = () => {
+  if (pin.length === 0) return child.pid;
+  // taskset execs node in place: same pid.
+  return child.pid;
+};
+
+const address = `127.0.0.1:${port}`;
+const probe = createHealthClient(address, grpcChannelCredentials(TlsSource.fromPem({ ca: ca.certPem, ...pick(leaf('client', 'bench-probe')) })));
+function pick({ certPem, keyPem }) {
+  return { cert: certPem, key: keyPem };
+}
+for (let attempt = 0; ; attempt++) {
+  try {
+    if ((await checkHealth(probe, 'scheduler.v2.Scheduler', { timeoutMs: 1000 })) === 'SERVING') break;
+  } catch {
+    if (attempt > 100) throw new Error('the scheduler did not start');
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+probe.close();
+
+// --- the daemons: one certificate and channel per identity, IPS_PER_IDENTITY hosts each ---
+const daemons = [];
+for (let i = 0; i < identities; i++) {
+  const hostname = `bench-${String(i).padStart(4, '0')}`;
+  const cert = leaf('dfdaemon', hostname);
+  const client = createSchedulerClient(address, grpcChannelCredentials(TlsSource.fromPem({ ca: ca.certPem, cert: cert.certPem, key: cert.keyPem })));
+  daemons.push({ hostname, client });
+}
+const hosts = [];
+for (let i = 0; i < HOSTS; i++) {
+  const daemon = daemons[i % identities];
+  const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+  hosts.push({ daemon, ip, id: hostId(daemon.hostname, ip) });
+}
+
+async function pool(count, concurrency, run) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) await run(next++);
+    }),
+  );
+}
+
+let started = performance.now();
+await pool(HOSTS, IN_FLIGHT, (i) => {
+  const h = hosts[i];
+  return unary(h.daemon.client, 'AnnounceHost', {
+    host: {
+      id: h.id,
+      type: 0,
+      hostname: h.daemon.hostname,
+      ip: h.ip,
+      port: 4000,
+      download_port: 4005,
+      network: { max_tx_bandwidth: 10_000_000_000, max_rx_bandwidth: 10_000_000_000, idc: `idc-${i % 4}`, location: 'eu|de|fra' },
+    },
+    interval: { seconds: 300 },
+  });
+});
+const hostSeconds = (performance.now() - started) / 1000;
+
+const download = {
+  url: 'https://origin.example/bench/one-task.bin',
+  type: 'STANDARD',
+  priority: 'LEVEL0',
+  filtered_query_params: [],
+  request_header: {},
+  actual_content_length: PIECES * PIECE,
+  actual_piece_length: PIECE,
+  actual_piece_count: PIECES,
+};
+const task = taskId({ url: download.url, filteredQueryParams: [] });
+const streams = [];
+const latencies = [];
+const outcomes = new Map();
+
+/** Registers peer i; resolves when the first response arrived; keeps the stream open (a downloading peer). */
+function register(i) {
+  const h = hosts[i % HOSTS];
+  const ids = { host_id: h.id, task_id: task, peer_id: peerId(h.daemon.hostname, h.ip) };
+  return new Promise((resolve, reject) => {
+    const call = h.daemon.client.AnnouncePeer();
+    streams.push(call);
+    const t0 = performance.now();
+    let first = true;
+    call.on('data', (res) => {
+      if (!first) return;
+      first = false;
+      latencies.push(performance.now() - t0);
+      outcomes.set(res.response, (outcomes.get(res.response) ?? 0) + 1);
+      if (res.response === 'need_back_to_source_response') {
+        call.write({ ...ids, download_peer_back_to_source_started_request: {} });
+        for (let n = 0; n < PIECES; n++) {
+          call.write({ ...ids, download_piece_back_to_source_finished_request: { piece: { number: n, offset: n * PIECE, length: PIECE, digest: `sha256:${n.toString(16).padStart(64, '0')}`, traffic_type: 'BACK_TO_SOURCE' } } });
+        }
+      } else {
+        call.write({ ...ids, download_peer_started_request: {} });
+      }
+      resolve();
+    });
+    call.on('error', (err) => {
+      if (first) reject(err);
+    });
+    call.write({ ...ids, register_peer_request: { download } });
+  });
+}
+
+// The first peer goes to the source (no seed peers here); everyone else gets parents.
+await register(0);
+await new Promise((resolve) => setTimeout(resolve, 200));
+latencies.length = 0;
+started = performance.now();
+await pool(PEERS - 1, IN_FLIGHT, (i) => register(i + 1));
+const peerSeconds = (performance.now() - started) / 1000;
+
+const cpuSeconds = (pid) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
+};
+const schedulerCpu = cpuSeconds(schedulerPid());
+const benchCpu = cpuSeconds(process.pid);
+const status = readFileSync(`/proc/${schedulerPid()}/status`, 'utf8');
+const vmHwmKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
+const vmRssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+
+for (const call of streams) call.end();
+for (const d of daemons) d.client.close();
+child.kill('SIGTERM');
+await new Promise((resolve) => child.once('exit', resolve));
+rmSync(work, { recursive: true, force: true });
+
+latencies.sort((a, b) => a - b);
+const fmt = (ms) => ms.toFixed(2);
+console.log(`scheduler: one process${pin.length ? ' pinned to CPU 0 (taskset)' : ''}, mTLS gRPC on loopback; ${identities} client identities, ${IN_FLIGHT} registrations in flight`);
+console.log(`hosts announced      ${HOSTS} in ${hostSeconds.toFixed(2)} s  (${Math.round(HOSTS / hostSeconds)} AnnounceHost/s)`);
+console.log(`peers registered     ${PEERS - 1} on one task in ${peerSeconds.toFixed(2)} s  (${Math.round((PEERS - 1) / peerSeconds)} registrations/s)`);
+console.log(`responses            ${[...outcomes].map(([k, v]) => `${k}=${v}`).join(', ')}`);
+console.log(`latency (ms)         p50 ${fmt(percentile(latencies, 50))}  p99 ${fmt(percentile(latencies, 99))}  max ${fmt(latencies[latencies.length - 1])}`);
+console.log(`CPU seconds          scheduler ${schedulerCpu.toFixed(1)}, load generator ${benchCpu.toFixed(1)} (whole run)`);
+console.log(`scheduler RSS        peak ${(vmHwmKb / 1024).toFixed(1)} MiB, at the end ${(vmRssKb / 1024).toFixed(1)} MiB`);
