@@ -53,6 +53,12 @@ export interface PeerHost {
 
 const target = (e: Endpoint): string => (e.ip.includes(':') ? `ipv6:[${e.ip}]:${e.port}` : `${e.ip}:${e.port}`);
 
+/**
+ * SNI carries the registered hostname rather than the dialled IP (an IP is not a valid SNI name);
+ * acceptance is decided by the identity check above, not by this name.
+ */
+const sniFor = (hostname: string): grpc.ChannelOptions => (/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(hostname) ? { 'grpc.ssl_target_name_override': hostname } : {});
+
 /** Error text of a failed call: status name and message, never metadata. */
 export function describeRpcError(err: unknown): string {
   const e = err as Partial<grpc.ServiceError>;
@@ -90,7 +96,7 @@ export class PeerRpc {
 
   /** Runs DownloadTask on a peer to the end of its stream; rejects on a failed stream or `signal`. */
   downloadTask(peer: Endpoint, download: PeerDownload, events: DownloadEvents, signal: AbortSignal): Promise<void> {
-    const client = createDfdaemonUploadClient(target(peer), this.credentialsFor('dfdaemon', peer.hostname));
+    const client = createDfdaemonUploadClient(target(peer), this.credentialsFor('dfdaemon', peer.hostname), sniFor(peer.hostname));
     const request: common.Download = {
       url: download.url,
       type: 'STANDARD',
@@ -135,7 +141,7 @@ export class PeerRpc {
 
   /** The task as the peer holds it, or undefined when it has none (NOT_FOUND). */
   statTask(peer: Endpoint, taskId: string, timeoutMs: number): Promise<PeerTask | undefined> {
-    const client = createDfdaemonUploadClient(target(peer), this.credentialsFor('dfdaemon', peer.hostname));
+    const client = createDfdaemonUploadClient(target(peer), this.credentialsFor('dfdaemon', peer.hostname), sniFor(peer.hostname));
     return new Promise((resolve, reject) => {
       client.statTask({ task_id: taskId }, { deadline: Date.now() + timeoutMs }, (err, task) => {
         client.close();
@@ -148,7 +154,7 @@ export class PeerRpc {
 
   /** Deletes the task on the peer; false when it had none. */
   deleteTask(peer: Endpoint, taskId: string, timeoutMs: number): Promise<boolean> {
-    const client = createDfdaemonUploadClient(target(peer), this.credentialsFor('dfdaemon', peer.hostname));
+    const client = createDfdaemonUploadClient(target(peer), this.credentialsFor('dfdaemon', peer.hostname), sniFor(peer.hostname));
     return new Promise((resolve, reject) => {
       client.deleteTask({ task_id: taskId }, { deadline: Date.now() + timeoutMs }, (err) => {
         client.close();
@@ -161,7 +167,7 @@ export class PeerRpc {
 
   /** Every host the scheduler knows (all_peers scope, get_task, delete_task). */
   listHosts(scheduler: Endpoint, timeoutMs: number): Promise<PeerHost[]> {
-    const client = createSchedulerClient(target(scheduler), this.credentialsFor('scheduler', scheduler.hostname));
+    const client = createSchedulerClient(target(scheduler), this.credentialsFor('scheduler', scheduler.hostname), sniFor(scheduler.hostname));
     return new Promise((resolve, reject) => {
       client.listHosts({}, { deadline: Date.now() + timeoutMs }, (err, res) => {
         client.close();
