@@ -172,6 +172,52 @@ describe('ProxyServer over a real TaskManager and real origins', () => {
       expect(bad.status).toBe(400);
       expect(bad.headers['x-dragonfly-error-type']).toBe('proxy');
     });
+    it('X-Dragonfly-Filtered-Query-Params leaves those parameters out of the task ID', async () => {
+      const h = { 'proxy-authorization': AUTH, 'x-dragonfly-filtered-query-params': 'sig,expires' };
+      const a = await viaProxy(stack.port, `${plain.url(smallPath)}?sig=aaa&expires=1`, { headers: h });
+      const b = await viaProxy(stack.port, `${plain.url(smallPath)}?sig=bbb&expires=2`, { headers: h });
+      const c = await viaProxy(stack.port, `${plain.url(smallPath)}?sig=ccc`, { headers: { 'proxy-authorization': AUTH } });
+      expect(a.status).toBe(200);
+      expect(b.headers['x-dragonfly-task-id']).toBe(a.headers['x-dragonfly-task-id']);
+      expect(c.headers['x-dragonfly-task-id']).not.toBe(a.headers['x-dragonfly-task-id']);
+    });
+
+    it('X-Dragonfly-Use-P2P sends any GET through P2P', async () => {
+      plain.files.set('/files/tool.tar', { body: small });
+      const r = await viaProxy(stack.port, plain.url('/files/tool.tar'), { headers: { 'proxy-authorization': AUTH, 'x-dragonfly-use-p2p': 'true' } });
+      expect(r.headers['x-dragonfly-task-id']).toMatch(/^[0-9a-f]{64}$/);
+      expect(sha(r.body)).toBe(sha(small));
+    });
+
+    it('a ranged request with X-Dragonfly-Prefetch fetches the whole task in the background', async () => {
+      const body = randomBytesSeeded(6 * MiB, 11);
+      const path = `/v2/lib/prefetch/blobs/sha256:${sha(body)}`;
+      plain.files.set(path, { body });
+      const r = await viaProxy(stack.port, plain.url(path), { headers: { 'proxy-authorization': AUTH, range: 'bytes=0-9', 'x-dragonfly-prefetch': 'true' } });
+      expect(r.status).toBe(206);
+      expect(r.body.equals(body.subarray(0, 10))).toBe(true);
+      const id = String(r.headers['x-dragonfly-task-id']);
+      await waitFor(() => stack.storage.get(id)?.isFinished === true);
+    });
+
+    it('a whole-blob GET that arrives while a ranged GET of the same blob runs still gets every byte', async () => {
+      const body = randomBytesSeeded(12 * MiB, 12);
+      const path = `/v2/lib/overlap/blobs/sha256:${sha(body)}`;
+      // piece 0 is slow, so the whole-blob request joins while the ranged one is still running
+      plain.files.set(path, { body, delayMs: (start) => (start < 4 * MiB ? 400 : 0) });
+      const ranged = viaProxy(stack.port, plain.url(path), { headers: { 'proxy-authorization': AUTH, range: 'bytes=0-99' } });
+      await waitFor(() => plain.log.some((e) => e.path === path && e.headers.range !== 'bytes=0-0'));
+      const whole = await viaProxy(stack.port, plain.url(path), { headers: { 'proxy-authorization': AUTH } });
+      expect((await ranged).status).toBe(206);
+      expect(whole.status).toBe(200);
+      expect(sha(whole.body)).toBe(sha(body));
+    });
+
+    it('an unreachable origin is a 502 marked backend', async () => {
+      const r = await viaProxy(stack.port, `http://127.0.0.1:1${smallPath}`, { headers: { 'proxy-authorization': AUTH } });
+      expect(r.status).toBe(502);
+      expect(r.headers['x-dragonfly-error-type']).toBe('backend');
+    });
   });
 
   describe('CONNECT', () => {
