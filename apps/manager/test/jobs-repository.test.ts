@@ -77,12 +77,15 @@ describe.each(engines)('job repositories on $label', ({ type, skip }) => {
     expect(await jobs.get(b.id)).toBeUndefined();
   });
 
-  it.skipIf(skip)('finds the default cluster, active seed peers once, and one active preheat scheduler per cluster', async () => {
+  it.skipIf(skip)('finds the default cluster, active seed peers once (registered ones when none is active), one active preheat scheduler per cluster', async () => {
     const targets = new JobTargetRepository({ database });
     expect(await targets.clusters([])).toEqual([{ id: 1, name: 'cluster-1', jobRateLimit: 7 }]);
     expect(await targets.clusters([2, 99])).toEqual([{ id: 2, name: 'cluster-2', jobRateLimit: 10 }]);
     expect(await targets.seedPeers([1, 2])).toEqual([{ hostname: 'seed-a', ip: '10.0.0.1', port: 4000, scheduler_cluster_id: 1 }]);
     expect(await targets.seedPeers([])).toEqual([]);
+    await database.db.updateTable('seed_peers').set({ state: 'inactive' }).where('host_name', '=', 'seed-a').execute();
+    expect((await targets.seedPeers([1])).map((p) => p.hostname)).toEqual(['seed-a', 'seed-b']);
+    await database.db.updateTable('seed_peers').set({ state: 'active' }).where('host_name', '=', 'seed-a').execute();
     expect(await targets.schedulers([1, 2])).toEqual([{ hostname: 'sched-preheat', ip: '10.0.1.1', port: 8002, scheduler_cluster_id: 1 }]);
   });
 });

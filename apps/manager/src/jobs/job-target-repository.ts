@@ -45,21 +45,28 @@ export class JobTargetRepository {
     });
   }
 
-  /** Active seed peers of the seed peer clusters linked to each scheduler cluster (a peer once, even if linked twice). */
+  /**
+   * Seed peers of the seed peer clusters linked to each scheduler cluster, each once. Per scheduler
+   * cluster the active ones (their KeepAlive stream is open) when there are any; otherwise every
+   * registered one (UpdateSeedPeer), since seed peers that never keep alive stay "inactive" — the
+   * DownloadTask call then shows whether each is there.
+   */
   seedPeers(schedulerClusterIds: readonly number[]): Promise<JobPeer[]> {
     if (schedulerClusterIds.length === 0) return Promise.resolve([]);
     return this.database.run(async (db) => {
       const rows = await db
         .selectFrom('seed_peers as sp')
         .innerJoin('seed_peer_cluster_scheduler_clusters as link', 'link.seed_peer_cluster_id', 'sp.seed_peer_cluster_id')
-        .select(['sp.host_name', 'sp.ip', 'sp.port', 'link.scheduler_cluster_id'])
+        .select(['sp.host_name', 'sp.ip', 'sp.port', 'sp.state', 'link.scheduler_cluster_id'])
         .where('link.scheduler_cluster_id', 'in', [...schedulerClusterIds])
-        .where('sp.state', '=', 'active')
         .orderBy('sp.id')
+        .orderBy('link.scheduler_cluster_id')
         .execute();
+      const activeIn = new Set(rows.filter((r) => r.state === 'active').map((r) => r.scheduler_cluster_id));
       const seen = new Set<string>();
       const peers: JobPeer[] = [];
       for (const r of rows) {
+        if (activeIn.has(r.scheduler_cluster_id) && r.state !== 'active') continue;
         const key = `${r.ip}:${r.port}`;
         if (seen.has(key)) continue;
         seen.add(key);
