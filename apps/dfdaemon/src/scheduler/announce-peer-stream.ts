@@ -17,9 +17,9 @@ export class AnnouncePeerStream {
   private failure: Error | undefined;
   private ended = false;
 
-  constructor(client: scheduler.SchedulerClient, ids: { hostId: string; taskId: string; peerId: string }) {
-    this.ids = { host_id: ids.hostId, task_id: ids.taskId, peer_id: ids.peerId };
-    this.call = client.AnnouncePeer();
+  constructor(deps: { client: scheduler.SchedulerClient; hostId: string; taskId: string; peerId: string }) {
+    this.ids = { host_id: deps.hostId, task_id: deps.taskId, peer_id: deps.peerId };
+    this.call = deps.client.AnnouncePeer();
     this.call.on('data', (r: scheduler.AnnouncePeerResponse__Output) => {
       const w = this.waiter;
       this.waiter = undefined;
@@ -57,6 +57,7 @@ export class AnnouncePeerStream {
         this.waiter = undefined;
         reject(new DfdaemonError('DF_ERR_SCHEDULER_UNAVAILABLE', `scheduler did not answer within ${timeoutMs} ms`));
       }, timeoutMs);
+      timer.unref();
       this.waiter = (r) => {
         clearTimeout(timer);
         if (r instanceof Error) reject(r);

@@ -145,7 +145,7 @@ export class PeerToPeerDownloader implements PeerToPeer {
   ): Promise<{ stream: AnnouncePeerStream; first: scheduler.AnnouncePeerResponse__Output }> {
     for (let attempt = 0; ; attempt++) {
       const host = this.d.host();
-      const stream = new AnnouncePeerStream(endpoint.client, { hostId: host.id, taskId: ctx.task.id, peerId: ctx.peerId });
+      const stream = new AnnouncePeerStream({ client: endpoint.client, hostId: host.id, taskId: ctx.task.id, peerId: ctx.peerId });
       const onAbort = (): void => stream.cancel();
       ctx.signal.addEventListener('abort', onAbort, { once: true });
       stream.send({
