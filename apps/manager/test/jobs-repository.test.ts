@@ -77,7 +77,7 @@ describe.each(engines)('job repositories on $label', ({ type, skip }) => {
     expect(await jobs.get(b.id)).toBeUndefined();
   });
 
-  it.skipIf(skip)('finds the default cluster, active seed peers once (registered ones when none is active), one active preheat scheduler per cluster', async () => {
+  it.skipIf(skip)('finds the default cluster, active seed peers once (registered ones when none is active), one active scheduler per cluster (preheat feature preferred)', async () => {
     const targets = new JobTargetRepository({ database });
     expect(await targets.clusters([])).toEqual([{ id: 1, name: 'cluster-1', jobRateLimit: 7 }]);
     expect(await targets.clusters([2, 99])).toEqual([{ id: 2, name: 'cluster-2', jobRateLimit: 10 }]);
@@ -87,5 +87,7 @@ describe.each(engines)('job repositories on $label', ({ type, skip }) => {
     expect((await targets.seedPeers([1])).map((p) => p.hostname)).toEqual(['seed-a', 'seed-b']);
     await database.db.updateTable('seed_peers').set({ state: 'active' }).where('host_name', '=', 'seed-a').execute();
     expect(await targets.schedulers([1, 2])).toEqual([{ hostname: 'sched-preheat', ip: '10.0.1.1', port: 8002, scheduler_cluster_id: 1 }]);
+    await database.db.updateTable('schedulers').set({ state: 'inactive' }).where('features', 'like', '%preheat%').execute();
+    expect(await targets.schedulers([1])).toEqual([{ hostname: 'sched-schedule-only', ip: '10.0.1.1', port: 8002, scheduler_cluster_id: 1 }]);
   });
 });

@@ -13,13 +13,12 @@ import { E2eCluster } from '../harness/cluster.js';
 import type { DfdaemonProcess } from '../harness/dfdaemon-process.js';
 import { dfget } from '../harness/dfget.js';
 import { assertBuilt } from '../harness/paths.js';
-import { startScheduler } from '../harness/scheduler-under-test.js';
-import type { SchedulerUnderTest } from '../harness/scheduler-under-test.js';
 
-// The whole preheat path with real parts: the manager (in this process) resolves a multi-arch image
-// on docker-registry behind a private CA, calls DfdaemonUpload.DownloadTask on the BUILT seed
-// dfdaemon over mTLS (dfcert identities), the seed peer fetches the blobs from the registry through
-// the BUILT scheduler; then another peer's dfget, and containerd pulling through a third peer's
+// The whole preheat path with real parts, registered as in production: the manager (in this
+// process) resolves a multi-arch image on docker-registry behind a private CA and calls
+// DfdaemonUpload.DownloadTask over mTLS (dfcert identities) on the BUILT seed dfdaemon, which
+// registered itself with UpdateSeedPeer and fetches the blobs through the BUILT scheduler (registered
+// with UpdateScheduler/KeepAlive); then another peer's dfget, and containerd pulling through a third peer's
 // registry-mirror proxy, get the layers from the peers: the registry's access log shows no second
 // fetch of any layer's content.
 
@@ -30,13 +29,21 @@ const run = promisify(execFile);
 const ip = nonLoopbackIPv4();
 const host = ip ?? '127.0.0.1';
 const PROXY_USER = 'puller';
+
+/** Polls a condition another process brings about (registration over gRPC). */
+async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 const PROXY_PASSWORD = 'e2e-proxy-pass';
 
 describe('e2e: preheat warms the seed peer, later pulls come from it', () => {
   let cluster: E2eCluster;
   let registry: RunningRegistry;
   let image: BuiltImage;
-  let scheduler: SchedulerUnderTest;
   let seed: DfdaemonProcess;
   let peer: DfdaemonProcess;
   let registryCaFile: string;
@@ -45,7 +52,7 @@ describe('e2e: preheat warms the seed peer, later pulls come from it', () => {
   const extraCaBefore = process.env.NODE_EXTRA_CA_CERTS;
 
   beforeAll(async () => {
-    assertBuilt('dfdaemon', 'dfget', 'dfcert');
+    assertBuilt('dfdaemon', 'dfget', 'dfcert', 'scheduler');
     cluster = await E2eCluster.create('preheat');
     const dir = join(cluster.root, 'registry');
     const started = await startSelfSignedRegistry(dir, { listenHost: host });
@@ -55,12 +62,8 @@ describe('e2e: preheat warms the seed peer, later pulls come from it', () => {
     image = buildMultiArchLayout(join(dir, 'layout'), 'v1', { layerBytes: 5 * MiB });
     await pushWithSkopeo({ layoutDir: image.layoutDir, tag: 'v1', destination: `${registry.host}/demo/app:v1`, certDir: started.skopeoCertDir });
 
-    scheduler = await startScheduler(cluster);
-    // The daemons' own back-to-source trusts the registry's CA the way an operator configures node.
-    process.env.NODE_EXTRA_CA_CERTS = started.caFile;
-    seed = await cluster.dfdaemon({ hostname: 'seed-1', schedulers: [scheduler.address], seed: true });
-    peer = await cluster.dfdaemon({ hostname: 'peer-1', schedulers: [scheduler.address] });
-
+    // Everything registers as in production: the manager first; the scheduler (UpdateScheduler +
+    // KeepAlive) and the daemons (ListSchedulers; the seed peer with UpdateSeedPeer) find it.
     ({ manager, token } = await startManagerWithCertDir({
       dataDir: join(cluster.root, 'manager'),
       tlsDir: join(cluster.root, 'certs', 'manager'),
@@ -69,15 +72,15 @@ describe('e2e: preheat warms the seed peer, later pulls come from it', () => {
       ...(process.env.D7Y_E2E_LOG ? { logLevel: 'info' } : {}),
     }));
     cluster.onStop(() => manager.stop());
-    const added = await manager.rest.inject({
-      method: 'POST',
-      url: '/api/v1/seed-peers',
-      headers: { authorization: `Bearer ${token}` },
-      payload: { host_name: 'seed-1', ip: '127.0.0.1', port: seed.ports.uploadPort, download_port: seed.ports.piecePort, seed_peer_cluster_id: 1 },
-    });
-    expect(added.statusCode, added.body).toBe(201);
-    // A seed peer is active while its KeepAlive stream to the manager is open; set as that would.
-    await manager.database.db.updateTable('seed_peers').set({ state: 'active' }).where('host_name', '=', 'seed-1').execute();
+    const managerAddr = `127.0.0.1:${manager.grpcPort}`;
+    await cluster.scheduler('scheduler', { seedPeer: { healthCheckInterval: '1s' }, manager: { addr: managerAddr, keepAlive: { interval: '1s' } } });
+    await until(async () => (await manager.database.db.selectFrom('schedulers').select('state').where('host_name', '=', 'scheduler').executeTakeFirst())?.state === 'active');
+    // The daemons' own back-to-source trusts the registry's CA the way an operator configures node.
+    process.env.NODE_EXTRA_CA_CERTS = started.caFile;
+    const viaManager = { manager: { addr: managerAddr } };
+    seed = await cluster.dfdaemon({ hostname: 'seed-1', schedulers: [], seed: true, config: viaManager });
+    peer = await cluster.dfdaemon({ hostname: 'peer-1', schedulers: [], config: viaManager });
+    await until(async () => (await manager.database.db.selectFrom('seed_peers').select('port').where('host_name', '=', 'seed-1').executeTakeFirst())?.port === seed.ports.uploadPort);
   }, 120_000);
 
   afterAll(async () => {
@@ -124,13 +127,7 @@ describe('e2e: preheat warms the seed peer, later pulls come from it', () => {
     expect(layerGets(contentGets())).toEqual(layerGets(afterPreheat));
   }, 90_000);
 
-  it('scope all_peers reaches every host the real scheduler lists (ListHosts over mTLS)', async (ctx) => {
-    if (scheduler.kind !== 'real') ctx.skip();
-    const [host = '', port = '0'] = scheduler.address.split(':');
-    await manager.database.db
-      .insertInto('schedulers')
-      .values({ host_name: 'scheduler', ip: host, idc: '', location: '', port: Number(port), state: 'active', features: '["schedule","preheat"]', config: '{}', last_keep_alive_at: null, scheduler_cluster_id: 1, created_at: new Date().toISOString(), updated_at: new Date().toISOString() })
-      .execute();
+  it('scope all_peers reaches every host the scheduler lists (ListHosts over mTLS)', async () => {
     const created = await manager.rest.inject({
       method: 'POST',
       url: '/api/v1/jobs',
@@ -159,7 +156,7 @@ describe('e2e: preheat warms the seed peer, later pulls come from it', () => {
     expect(before.length).toBeGreaterThan(0); // the preheat above fetched them (once)
 
     const proxy = { server: { port: 0, basicAuth: { username: PROXY_USER, password: PROXY_PASSWORD } }, registryMirror: { addr: `https://${registry.host}`, cert: registryCaFile } };
-    const mirror = await cluster.dfdaemon({ hostname: 'peer-2', schedulers: [scheduler.address], config: { proxy } });
+    const mirror = await cluster.dfdaemon({ hostname: 'peer-2', schedulers: [], config: { proxy, manager: { addr: `127.0.0.1:${manager.grpcPort}` } } });
     const line = await mirror.proc.waitForLine((l) => l.includes('"proxy listening"'));
     const proxyPort = (JSON.parse(line) as { port: number }).port;
 

@@ -76,7 +76,11 @@ export class JobTargetRepository {
     });
   }
 
-  /** Per cluster, the first active scheduler that has the `preheat` feature (upstream §4.3 step 2). */
+  /**
+   * Per cluster, the first active scheduler (for ListHosts). Upstream asks for the `preheat` feature
+   * because its schedulers run the preheat; here the manager runs it and a scheduler only lists its
+   * hosts, so any active scheduler will do (one announcing `preheat` is preferred).
+   */
   schedulers(schedulerClusterIds: readonly number[]): Promise<JobScheduler[]> {
     if (schedulerClusterIds.length === 0) return Promise.resolve([]);
     return this.database.run(async (db) => {
@@ -87,14 +91,15 @@ export class JobTargetRepository {
         .where('state', '=', 'active')
         .orderBy('id')
         .execute();
-      const picked = new Map<number, JobScheduler>();
+      const picked = new Map<number, { scheduler: JobScheduler; preheat: boolean }>();
       for (const r of rows) {
-        if (picked.has(r.scheduler_cluster_id)) continue;
         const features = parseJsonColumn<unknown>(r.features, 'schedulers.features');
-        if (!Array.isArray(features) || !features.includes('preheat')) continue;
-        picked.set(r.scheduler_cluster_id, { hostname: r.host_name, ip: r.ip, port: r.port, scheduler_cluster_id: r.scheduler_cluster_id });
+        const preheat = Array.isArray(features) && features.includes('preheat');
+        const current = picked.get(r.scheduler_cluster_id);
+        if (current !== undefined && (current.preheat || !preheat)) continue;
+        picked.set(r.scheduler_cluster_id, { scheduler: { hostname: r.host_name, ip: r.ip, port: r.port, scheduler_cluster_id: r.scheduler_cluster_id }, preheat });
       }
-      return [...picked.values()];
+      return [...picked.values()].map((p) => p.scheduler);
     });
   }
 }

@@ -4,7 +4,7 @@ import type { JobPeer, JobTargetRepository } from './job-target-repository.js';
 
 /**
  * Where a job finds its peers: seed peers from the manager's database (they register through the
- * manager's gRPC), every peer from one active `preheat` scheduler per cluster (ListHosts).
+ * manager's gRPC), every peer from one active scheduler per cluster (ListHosts).
  */
 export class PeerDirectory {
   private readonly targets: JobTargetRepository;
@@ -27,7 +27,7 @@ export class PeerDirectory {
     for (const p of await this.targets.seedPeers(clusterIds)) peers.set(`${p.ip}:${p.port}`, p);
     const schedulers = await this.targets.schedulers(clusterIds);
     const missing = clusterIds.filter((id) => !schedulers.some((s) => s.scheduler_cluster_id === id));
-    if (missing.length > 0) log.warn({ clusterIds: missing }, 'no active scheduler with the preheat feature in these clusters: only their seed peers are reached');
+    if (missing.length > 0) log.warn({ clusterIds: missing }, 'no active scheduler in these clusters: only their seed peers are reached');
     for (const s of schedulers) {
       const hosts = await this.rpc.listHosts(s, this.timeoutMs).catch((err: unknown) => {
         throw new Error(`scheduler ${s.hostname} (${s.ip}:${s.port}) did not list its hosts: ${err instanceof Error ? err.message : String(err)}`);
