@@ -36,7 +36,9 @@ describe('bandwidth limits in the data path (real daemons)', () => {
 
   const req = (tag: string): DownloadRequest => ({ url: origin.url('/f'), tag, requestHeader: {}, priority: 6, disableBackToSource: false, needBackToSource: false });
 
-  it('download.backToSourceBandwidthLimit holds within 10 % (16 MiB at 8 MiB/s ≈ 2 s)', async () => {
+  // Lower bounds are the limit itself (−10 %); upper bounds are loose because a loaded CI machine
+  // can only make a transfer slower. bench/dfget measures the ±10 % over 10 s on a quiet machine.
+  it('download.backToSourceBandwidthLimit holds (16 MiB at 8 MiB/s ≈ 2 s, never 10 % faster)', async () => {
     const d = await startTestDaemon({ root, ca: pki.ca, hostname: 'slow-b2s', schedulers: [], config: { download: { backToSourceBandwidthLimit: '8MiB' } } });
     daemons.push(d);
     const t0 = performance.now();
@@ -45,10 +47,10 @@ describe('bandwidth limits in the data path (real daemons)', () => {
     expect(sha256(await readFile(t.contentPath))).toBe(sha256(body));
     // The bucket starts full with a burst of rate/10, so the ideal is (16 − 0.8) / 8 = 1.9 s.
     expect(secs).toBeGreaterThan(1.9 * 0.9);
-    expect(secs).toBeLessThan(1.9 * 1.1 + 0.3);
+    expect(secs).toBeLessThan(1.9 * 1.5 + 0.5);
   });
 
-  it('upload.bandwidthLimit on the parent holds within 10 % for its children together', async () => {
+  it('upload.bandwidthLimit on the parent holds for its children together, shared fairly', async () => {
     const parent = await startTestDaemon({ root, ca: pki.ca, hostname: 'slow-parent', seed: true, schedulers: [scheduler.address], config: { upload: { bandwidthLimit: '8MiB' } } });
     daemons.push(parent);
     await parent.tasks.download({ ...req('up'), needBackToSource: true });
@@ -70,7 +72,7 @@ describe('bandwidth limits in the data path (real daemons)', () => {
     expect(origin.bytesServed('/f') - before).toBe(2);
     for (const x of done) expect(sha256(await readFile(x.t.contentPath))).toBe(sha256(body));
     expect(secs).toBeGreaterThan(3.9 * 0.9);
-    expect(secs).toBeLessThan(3.9 * 1.1 + 0.5);
-    expect(Math.abs((done[0]?.secs ?? 0) - (done[1]?.secs ?? 0))).toBeLessThan(1.2);
+    expect(secs).toBeLessThan(3.9 * 1.5 + 0.5);
+    expect(Math.abs((done[0]?.secs ?? 0) - (done[1]?.secs ?? 0))).toBeLessThan(1.5);
   }, 30_000);
 });

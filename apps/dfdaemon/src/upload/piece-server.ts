@@ -132,7 +132,9 @@ export class PieceServer {
       if (range !== undefined) headers['content-range'] = `bytes ${from}-${to}/${piece.length}`;
       res.writeHead(range === undefined ? 200 : 206, headers);
       const file = task.createReadStream(piece.offset + from, piece.offset + to);
-      await pipeline(Readable.from(throttle(file, [this.deps.uploadLimiter])), res);
+      // Byte mode with a small buffer: an object-mode Readable.from would queue 16 chunks (16 MiB)
+      // per child, which is what a parent serving many children must not hold.
+      await pipeline(Readable.from(throttle(file, [this.deps.uploadLimiter]), { objectMode: false, highWaterMark: 256 * 1024 }), res);
     } catch (err) {
       // The downloader went away or the file vanished (deleted task): nothing to answer anymore.
       this.log.debug({ taskId, piece: number, err }, 'piece upload ended early');
