@@ -94,6 +94,11 @@ export class ProxyServer {
     return this.certificates?.size ?? 0;
   }
 
+  /** Interception certificates issued since start (cache misses). */
+  get issuedCertificates(): number {
+    return this.certificates?.issued ?? 0;
+  }
+
   async start(): Promise<{ port: number }> {
     if (this.server !== undefined) throw new Error('proxy already started');
     const c = this.deps.config;
