@@ -12,7 +12,7 @@ interface Vertex<V, E> {
  */
 export class Dag<V, E = undefined> {
   private readonly vertices = new Map<string, Vertex<V, E>>();
-  private readonly order: string[] = [];
+  private readonly order: Array<Vertex<V, E>> = [];
   private readonly index = new Map<string, number>();
 
   get size(): number {
@@ -33,9 +33,10 @@ export class Dag<V, E = undefined> {
 
   addVertex(id: string, value: V): void {
     if (this.vertices.has(id)) throw new Error(`vertex ${id} already exists`);
-    this.vertices.set(id, { id, value, parents: new Map(), children: new Map() });
+    const vertex: Vertex<V, E> = { id, value, parents: new Map(), children: new Map() };
+    this.vertices.set(id, vertex);
     this.index.set(id, this.order.length);
-    this.order.push(id);
+    this.order.push(vertex);
   }
 
   /** Removes the vertex and every edge touching it; returns the removed edges as [from, to, payload]. */
@@ -46,10 +47,10 @@ export class Dag<V, E = undefined> {
     this.vertices.delete(id);
     // Swap-remove from the dense array.
     const at = this.index.get(id) as number;
-    const last = this.order.pop() as string;
-    if (last !== id) {
+    const last = this.order.pop() as Vertex<V, E>;
+    if (last.id !== id) {
       this.order[at] = last;
-      this.index.set(last, at);
+      this.index.set(last.id, at);
     }
     this.index.delete(id);
     return removed;
@@ -135,13 +136,15 @@ export class Dag<V, E = undefined> {
       const j = i + Math.floor(random() * (total - i));
       const picked = swapped.get(j) ?? j;
       swapped.set(j, swapped.get(i) ?? i);
-      result.push((this.vertices.get(this.order[picked] as string) as Vertex<V, E>).value);
+      result.push((this.order[picked] as Vertex<V, E>).value);
     }
     return result;
   }
 
   /** Depth-first search along child edges. */
   private reachable(from: string, to: string): boolean {
+    // Common case first: a vertex without children reaches nothing (a peer that serves nobody yet).
+    if (from !== to && (this.vertices.get(from)?.children.size ?? 0) === 0) return false;
     const stack = [from];
     const seen = new Set<string>([from]);
     while (stack.length > 0) {

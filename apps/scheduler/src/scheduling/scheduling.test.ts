@@ -3,6 +3,7 @@ import { isSchedulerError } from '../errors.js';
 import type { Host } from '../resource/host.js';
 import { addHost, addPeer, addTask, makeWorld, type World } from '../resource/resource.fixture.js';
 import type { Task } from '../resource/task.js';
+import { CancelToken } from './cancel-token.js';
 import { DefaultEvaluator } from './evaluator/default-evaluator.js';
 import { Scheduling, type SchedulingConfig } from './scheduling.js';
 
@@ -88,10 +89,20 @@ describe('Scheduling.scheduleCandidateParents', () => {
 
   it('stops when the stream is aborted', async () => {
     const { scheduling, child } = setup();
-    const controller = new AbortController();
-    controller.abort();
-    const err = await scheduling.scheduleCandidateParents(child, controller.signal).catch((e: unknown) => e);
+    const cancel = new CancelToken();
+    cancel.cancel();
+    const err = await scheduling.scheduleCandidateParents(child, cancel).catch((e: unknown) => e);
     expect(isSchedulerError(err, 'DF_ERR_SCHEDULER_CANCELLED')).toBe(true);
+  });
+
+  it('wakes from a real retry wait when the stream is cancelled', async () => {
+    const world = makeWorld();
+    const scheduling = new Scheduling({ config: { ...CONFIG, retryIntervalMs: 60_000 }, evaluator: new DefaultEvaluator(), logger: world.logger });
+    const child = addPeer(world, addTask(world), addHost(world, { hostname: 'child' }), 'ReceivedNormal');
+    const cancel = new CancelToken();
+    const result = scheduling.scheduleCandidateParents(child, cancel).catch((e: unknown) => e);
+    cancel.cancel();
+    expect(isSchedulerError(await result, 'DF_ERR_SCHEDULER_CANCELLED')).toBe(true);
   });
 
   it('jitters the retry interval within ±25 %', () => {

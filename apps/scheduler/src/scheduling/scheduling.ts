@@ -1,6 +1,7 @@
 import type { Logger } from '@d7y/logger';
 import { SchedulerError } from '../errors.js';
 import type { Peer } from '../resource/peer.js';
+import type { CancelToken } from './cancel-token.js';
 import type { Evaluator } from './evaluator/evaluator.js';
 
 export interface SchedulingConfig {
@@ -24,8 +25,8 @@ export interface SchedulingDeps {
   config: SchedulingConfig;
   evaluator: Evaluator;
   logger: Logger;
-  /** Waits `ms`, rejecting when `signal` aborts. Injected so tests need no real time. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Waits `ms`, rejecting when `cancel` fires. Injected so tests need no real time. */
+  sleep?: (ms: number, cancel?: CancelToken) => Promise<void>;
   /** Uniform in [0, 1): jitter and parent sampling. */
   random?: () => number;
 }
@@ -35,14 +36,14 @@ export class Scheduling {
   private readonly config: SchedulingConfig;
   private readonly evaluator: Evaluator;
   private readonly log: Logger;
-  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly sleep: (ms: number, cancel?: CancelToken) => Promise<void>;
   private readonly random: () => number;
 
   constructor(deps: SchedulingDeps) {
     this.config = deps.config;
     this.evaluator = deps.evaluator;
     this.log = deps.logger.child({ component: 'scheduling' });
-    this.sleep = deps.sleep ?? abortableSleep;
+    this.sleep = deps.sleep ?? cancellableSleep;
     this.random = deps.random ?? Math.random;
   }
 
@@ -54,14 +55,14 @@ export class Scheduling {
    *   drop the peer's current parents, find candidates, add edges; any added → NormalTask;
    *   else wait retryInterval·(0.75 + 0.5·random) and try again.
    */
-  async scheduleCandidateParents(peer: Peer, signal?: AbortSignal): Promise<ScheduleResult> {
+  async scheduleCandidateParents(peer: Peer, cancel?: CancelToken): Promise<ScheduleResult> {
     const task = peer.task;
     // Bindings per call, not a child logger: this runs for every registration.
     const ids = { hostId: peer.host.id, taskId: task.id, peerId: peer.id };
     const log = this.log;
     for (let n = 0; ; n++) {
-      if (signal?.aborted) throw new SchedulerError('DF_ERR_SCHEDULER_CANCELLED', 'the peer stream ended while scheduling');
-      if (peer.fsm.is('Leave', 'Failed')) {
+      if (cancel?.aborted) throw new SchedulerError('DF_ERR_SCHEDULER_CANCELLED', 'the peer stream ended while scheduling');
+      if (peer.state === 'Leave' || peer.state === 'Failed') {
         throw new SchedulerError('DF_ERR_SCHEDULER_OUT_OF_ORDER', `peer ${peer.id} is ${peer.state}, nothing to schedule`);
       }
       if (task.canBackToSource() && !peer.disableBackToSource) {
@@ -81,8 +82,9 @@ export class Scheduling {
 
       task.deletePeerInEdges(peer.id);
       const parents: Peer[] = [];
+      // Candidates were checked against cycles with the graph as it is now, and adding an edge into
+      // this peer cannot create a path between two other candidates: every edge goes in as checked.
       for (const candidate of this.findCandidateParents(peer)) {
-        if (!task.canAddPeerEdge(candidate.id, peer.id)) continue;
         task.addPeerEdge(candidate, peer);
         parents.push(candidate);
       }
@@ -90,7 +92,7 @@ export class Scheduling {
         if (log.isLevelEnabled('debug')) log.debug({ ...ids, parentIds: parents.map((p) => p.id), rounds: n }, 'selected candidate parents');
         return { kind: 'normal', parents };
       }
-      await this.sleep(this.retryDelayMs(), signal);
+      await this.sleep(this.retryDelayMs(), cancel);
     }
   }
 
@@ -105,7 +107,7 @@ export class Scheduling {
    * ReceivedNormal or Running.
    */
   findCandidateParents(peer: Peer): Peer[] {
-    if (!peer.fsm.is('ReceivedNormal', 'Running')) return [];
+    if (peer.state !== 'ReceivedNormal' && peer.state !== 'Running') return [];
     const task = peer.task;
     const candidates: Peer[] = [];
     for (const candidate of task.randomPeers(this.config.filterParentLimit, this.random)) {
@@ -114,7 +116,8 @@ export class Scheduling {
       if (host === peer.host || host.id === peer.host.id) continue;
       if (host.disableShared || host.uploadsFailing || host.freeUploadCount <= 0) continue;
       // A normal peer is a parent only once it is itself fed: by a parent, by the source, or finished.
-      if (!host.isSeed && task.peerInDegree(candidate.id) === 0 && !candidate.fsm.is('BackToSource', 'Succeeded')) continue;
+      const state = candidate.state;
+      if (!host.isSeed && state !== 'BackToSource' && state !== 'Succeeded' && task.peerInDegree(candidate.id) === 0) continue;
       if (this.evaluator.isBadParent(candidate)) continue;
       if (!task.canAddPeerEdge(candidate.id, peer.id)) continue;
       candidates.push(candidate);
@@ -123,21 +126,21 @@ export class Scheduling {
   }
 }
 
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+function cancellableSleep(ms: number, cancel?: CancelToken): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new SchedulerError('DF_ERR_SCHEDULER_CANCELLED', 'the peer stream ended while scheduling'));
+    const cancelled = (): SchedulerError => new SchedulerError('DF_ERR_SCHEDULER_CANCELLED', 'the peer stream ended while scheduling');
+    if (cancel?.aborted) {
+      reject(cancelled());
       return;
     }
-    const onAbort = (): void => {
+    const stop = cancel?.onCancel(() => {
       clearTimeout(timer);
-      reject(new SchedulerError('DF_ERR_SCHEDULER_CANCELLED', 'the peer stream ended while scheduling'));
-    };
+      reject(cancelled());
+    });
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      stop?.();
       resolve();
     }, ms);
     timer.unref();
-    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -4,6 +4,7 @@ import type { scheduler } from '@d7y/rpc';
 import { SchedulerError, invalidArgument, outOfOrder } from '../errors.js';
 import type { Peer } from '../resource/peer.js';
 import type { Resource } from '../resource/resource.js';
+import { CancelToken } from '../scheduling/cancel-token.js';
 import type { ScheduleResult } from '../scheduling/scheduling.js';
 import type { Caller } from './caller.js';
 import type { PeerAnnouncer, PeerIds, RegisterResult } from './peer-announcer.js';
@@ -51,7 +52,7 @@ export class AnnouncePeerSession {
   private readonly deps: AnnouncePeerSessionDeps;
   private readonly log: Logger;
   private readonly queue: Request[] = [];
-  private readonly abort = new AbortController();
+  private readonly cancel = new CancelToken();
   private ids: PeerIds | undefined;
   private peer: Peer | undefined;
   private busy = false;
@@ -124,7 +125,7 @@ export class AnnouncePeerSession {
   private markClosed(): void {
     this.closed = true;
     this.queue.length = 0;
-    this.abort.abort();
+    this.cancel.cancel();
     this.deps.onClose?.();
   }
 
@@ -153,7 +154,7 @@ export class AnnouncePeerSession {
       const ids = { hostId: req.host_id, taskId: req.task_id, peerId: req.peer_id };
       const download = downloadFromProto(req.register_peer_request?.download);
       this.ids = ids;
-      const { peer, result } = await announcer.register(ids, download, this.deps.caller, this.abort.signal);
+      const { peer, result } = await announcer.register(ids, download, this.deps.caller, this.cancel);
       this.peer = peer;
       return this.registerResponse(result);
     }
@@ -168,7 +169,7 @@ export class AnnouncePeerSession {
       case 'reschedule_peer_request': {
         const body = req.reschedule_peer_request;
         if (!body) throw invalidArgument('reschedule_peer_request is empty');
-        const result = await announcer.reschedule(peer, candidateParentIdsFromProto(body), body.description?.slice(0, 1024), this.abort.signal);
+        const result = await announcer.reschedule(peer, candidateParentIdsFromProto(body), body.description?.slice(0, 1024), this.cancel);
         return this.scheduleResponse(result);
       }
       case 'download_peer_finished_request':

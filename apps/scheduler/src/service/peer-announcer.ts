@@ -7,6 +7,7 @@ import type { Resource } from '../resource/resource.js';
 import type { SeedPeer } from '../resource/seed-peer.js';
 import type { Task } from '../resource/task.js';
 import { taskIdMatches } from '../resource/task-id-check.js';
+import type { CancelToken } from '../scheduling/cancel-token.js';
 import type { ScheduleResult, Scheduling } from '../scheduling/scheduling.js';
 import type { Caller } from './caller.js';
 
@@ -55,7 +56,7 @@ export interface PeerAnnouncerDeps {
   seedPeer: SeedPeer;
   config: PeerAnnouncerConfig;
   logger: Logger;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep?: (ms: number, cancel?: CancelToken) => Promise<void>;
   random?: () => number;
 }
 
@@ -69,7 +70,7 @@ export class PeerAnnouncer {
   private readonly seedPeer: SeedPeer;
   private readonly config: PeerAnnouncerConfig;
   private readonly log: Logger;
-  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly sleep: (ms: number, cancel?: CancelToken) => Promise<void>;
   private readonly random: () => number;
 
   constructor(deps: PeerAnnouncerDeps) {
@@ -86,7 +87,7 @@ export class PeerAnnouncer {
    * RegisterPeerRequest: checks the IDs against the host, the caller and the download, creates the
    * task and the peer, decides seed trigger / back-to-source, and schedules.
    */
-  async register(ids: PeerIds, download: Download, caller: Caller, signal?: AbortSignal): Promise<{ peer: Peer; result: RegisterResult }> {
+  async register(ids: PeerIds, download: Download, caller: Caller, cancel?: CancelToken): Promise<{ peer: Peer; result: RegisterResult }> {
     validateIds(ids);
     const host = this.resource.hosts.get(ids.hostId);
     if (host === undefined) {
@@ -164,8 +165,8 @@ export class PeerAnnouncer {
       }
       // v2 schedules tiny, small and unknown sizes like normal ones.
       peer.fsm.fire('RegisterNormal');
-      await this.antiHerdDelay(peer, signal);
-      return { peer, result: await this.scheduling.scheduleCandidateParents(peer, signal) };
+      await this.antiHerdDelay(peer, cancel);
+      return { peer, result: await this.scheduling.scheduleCandidateParents(peer, cancel) };
     } catch (err) {
       peer.fsm.fireIfCan('DownloadFailed');
       throw err;
@@ -214,13 +215,13 @@ export class PeerAnnouncer {
    * capped at max, ±25 % jitter: a host starting many downloads at once does not stampede the
    * scheduler. Seed hosts never wait.
    */
-  private async antiHerdDelay(peer: Peer, signal?: AbortSignal): Promise<void> {
+  private async antiHerdDelay(peer: Peer, cancel?: CancelToken): Promise<void> {
     const host = peer.host;
     if (host.isSeed) return;
     const n = host.concurrentRegistrations;
     if (n < 2) return;
     const delay = Math.min(this.config.registerDelayMaxMs, this.config.registerDelayBaseMs * 2 ** (n - 2));
-    await this.sleep(delay * (0.75 + 0.5 * this.random()), signal);
+    await this.sleep(delay * (0.75 + 0.5 * this.random()), cancel);
   }
 
   /** DownloadPeerStartedRequest: Received* → Running (again after a reschedule is fine). */
@@ -238,7 +239,7 @@ export class PeerAnnouncer {
   }
 
   /** ReschedulePeerRequest: blocks the given parents and schedules again. */
-  async reschedule(peer: Peer, candidateParentIds: readonly string[], description: string | undefined, signal?: AbortSignal): Promise<ScheduleResult> {
+  async reschedule(peer: Peer, candidateParentIds: readonly string[], description: string | undefined, cancel?: CancelToken): Promise<ScheduleResult> {
     if (!peer.fsm.is('ReceivedNormal', 'Running')) {
       throw outOfOrder(`peer ${peer.id} is ${peer.state}; ReschedulePeer is allowed only after NormalTaskResponse`);
     }
@@ -246,7 +247,7 @@ export class PeerAnnouncer {
     peer.touch();
     this.log.info({ peerId: peer.id, taskId: peer.task.id, blocked: candidateParentIds, description }, 'reschedule');
     try {
-      return await this.scheduling.scheduleCandidateParents(peer, signal);
+      return await this.scheduling.scheduleCandidateParents(peer, cancel);
     } catch (err) {
       if (err instanceof SchedulerError && err.code === 'DF_ERR_SCHEDULER_RETRY_LIMIT_EXCEEDED') peer.fsm.fireIfCan('DownloadFailed');
       throw err;

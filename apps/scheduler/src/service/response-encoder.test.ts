@@ -35,6 +35,17 @@ describe('ResponseEncoder', () => {
     expect(fromBytes.normal_task_response?.candidate_parents[0]?.task?.pieces).toHaveLength(300);
   });
 
+  it('re-encodes a host only when it is announced again', () => {
+    const { world, parents } = setup();
+    const encoder = new ResponseEncoder();
+    const host = (parents[0] as (typeof parents)[number]).host;
+    const first = encoder.hostBytes(host);
+    expect(encoder.hostBytes(host)).toBe(first);
+    host.update({ ...host.info, downloadPort: 4999 }, undefined, world.clock.now());
+    const decoded = decode(encoder.normalTaskResponse(parents));
+    expect(decoded.normal_task_response?.candidate_parents[0]?.host?.download_port).toBe(4999);
+  });
+
   it('re-encodes the task when its trusted pieces change, not otherwise', () => {
     const { task } = setup();
     const encoder = new ResponseEncoder();

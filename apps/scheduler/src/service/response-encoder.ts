@@ -1,15 +1,18 @@
 import { schedulerServiceDefinition, type common, type scheduler } from '@d7y/rpc';
+import type { Host } from '../resource/host.js';
 import type { Peer } from '../resource/peer.js';
 import type { Task } from '../resource/task.js';
-import { peerToProto, taskToProto } from './to-proto.js';
+import { hostToProto, peerToProto, taskToProto } from './to-proto.js';
 
 // Protobuf wire tags (field << 3 | wire type 2 = length-delimited) of the fields composed by hand.
 const ANNOUNCE_PEER_RESPONSE_NORMAL_TASK = 0x12; // AnnouncePeerResponse.normal_task_response = 2
 const NORMAL_TASK_RESPONSE_CANDIDATE_PARENTS = 0x0a; // NormalTaskResponse.candidate_parents = 1
 const PEER_TASK = 0x3a; // common.v2.Peer.task = 7
+const PEER_HOST = 0x42; // common.v2.Peer.host = 8
 
 const encodeTask = schedulerServiceDefinition.StatTask.responseSerialize as (task: common.Task) => Buffer;
 const encodePeer = schedulerServiceDefinition.StatPeer.responseSerialize as (peer: common.Peer) => Buffer;
+const encodeHosts = schedulerServiceDefinition.ListHosts.responseSerialize as (res: scheduler.ListHostsResponse) => Buffer;
 
 /**
  * Encodes NormalTaskResponse straight to protobuf bytes. Every candidate parent carries the task
@@ -21,6 +24,18 @@ const encodePeer = schedulerServiceDefinition.StatPeer.responseSerialize as (pee
  */
 export class ResponseEncoder {
   private readonly tasks = new WeakMap<Task, { version: number; bytes: Buffer }>();
+  /** Keyed by the announced HostInfo object, which AnnounceHost replaces on every change. */
+  private readonly hosts = new WeakMap<object, Buffer>();
+
+  hostBytes(host: Host): Buffer {
+    const cached = this.hosts.get(host.info);
+    if (cached !== undefined) return cached;
+    // ListHostsResponse{hosts: [host]} is one length-delimited field 1: drop its tag and length.
+    const list = encodeHosts({ hosts: [hostToProto(host)] });
+    const bytes = list.subarray(afterTagAndLength(list));
+    this.hosts.set(host.info, bytes);
+    return bytes;
+  }
 
   taskBytes(task: Task): Buffer {
     const cached = this.tasks.get(task);
@@ -34,11 +49,22 @@ export class ResponseEncoder {
   normalTaskResponse(parents: readonly Peer[]): Buffer {
     const parts: Buffer[] = [];
     for (const parent of parents) {
-      const { task: _task, ...withoutTask } = peerToProto(parent, { task: {} });
-      const peer = encodePeer(withoutTask);
+      const { task: _task, host: _host, ...rest } = peerToProto(parent, { task: {} });
+      const peer = encodePeer(rest);
       const task = this.taskBytes(parent.task);
-      const peerLength = peer.length + 1 + varintLength(task.length) + task.length;
-      parts.push(Buffer.from([NORMAL_TASK_RESPONSE_CANDIDATE_PARENTS]), varint(peerLength), peer, Buffer.from([PEER_TASK]), varint(task.length), task);
+      const host = this.hostBytes(parent.host);
+      const peerLength = peer.length + 1 + varintLength(task.length) + task.length + 1 + varintLength(host.length) + host.length;
+      parts.push(
+        Buffer.from([NORMAL_TASK_RESPONSE_CANDIDATE_PARENTS]),
+        varint(peerLength),
+        peer,
+        Buffer.from([PEER_TASK]),
+        varint(task.length),
+        task,
+        Buffer.from([PEER_HOST]),
+        varint(host.length),
+        host,
+      );
     }
     const body = Buffer.concat(parts);
     return Buffer.concat([Buffer.from([ANNOUNCE_PEER_RESPONSE_NORMAL_TASK]), varint(body.length), body]);
@@ -56,6 +82,13 @@ export function announcePeerPassThrough(): typeof schedulerServiceDefinition {
       responseSerialize: (value: scheduler.AnnouncePeerResponse | Buffer) => (Buffer.isBuffer(value) ? value : serialize(value)),
     },
   };
+}
+
+/** Offset after a one-byte tag and the varint length that follows it. */
+function afterTagAndLength(bytes: Buffer): number {
+  let i = 1;
+  while (((bytes[i] as number) & 0x80) !== 0) i += 1;
+  return i + 1;
 }
 
 function varintLength(value: number): number {

@@ -120,6 +120,9 @@ export function parentScore(parent: Peer, child: Peer): number {
   );
 }
 
+/** States in which a peer cannot serve pieces to a child. */
+const NOT_SERVING: ReadonlySet<PeerState> = new Set<PeerState>(['Pending', 'ReceivedEmpty', 'ReceivedTiny', 'ReceivedSmall', 'ReceivedNormal', 'Failed', 'Leave']);
+
 /** Upstream's default (load-aware) evaluator. */
 export class DefaultEvaluator implements Evaluator {
   evaluateParents(parents: readonly Peer[], child: Peer): Peer[] {
@@ -135,7 +138,7 @@ export class DefaultEvaluator implements Evaluator {
    * samples exist, then last > mean + 3σ. Fewer than 2 samples: not bad.
    */
   isBadParent(peer: Peer): boolean {
-    if (peer.fsm.is('Pending', 'ReceivedEmpty', 'ReceivedTiny', 'ReceivedSmall', 'ReceivedNormal', 'Failed', 'Leave')) return true;
+    if (NOT_SERVING.has(peer.state)) return true;
     const costs = peer.pieceCosts;
     if (costs.count < 2) return false;
     const last = costs.last as number;
