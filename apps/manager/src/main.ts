@@ -219,7 +219,7 @@ export async function startManager(config: ManagerConfig, deps: ManagerDeps): Pr
       targets: jobTargets,
       queue: jobRunner,
       egress,
-      rateLimiter: new JobRateLimiter(),
+      rateLimiter: new JobRateLimiter({ now }),
       limits: { maxBlobs: preheat.maxBlobs, maxPeers: config.job.maxPeers },
     });
 

@@ -27,7 +27,7 @@ export interface JobsManager {
   stop(): Promise<void>;
 }
 
-export async function startJobsManager(opts: { ca: CertificateAuthority; job?: Record<string, unknown> }): Promise<JobsManager> {
+export async function startJobsManager(opts: { ca: CertificateAuthority; job?: Record<string, unknown>; now?: () => number }): Promise<JobsManager> {
   const dataDir = mkdtempSync(join(tmpdir(), 'd7y-jobs-'));
   const config = managerConfigSchema.parse({
     server: { dataDir, rest: { addr: '127.0.0.1:0' }, grpc: { tlsDir: join(dataDir, 'certs'), listenIP: '127.0.0.1', port: { start: 0, end: 0 } } },
@@ -42,6 +42,7 @@ export async function startJobsManager(opts: { ca: CertificateAuthority; job?: R
     initialRootPassword: ROOT_PASSWORD,
     print: () => undefined,
     passwordCost: TEST_PASSWORD_COST,
+    ...(opts.now === undefined ? {} : { now: opts.now }),
   });
   const inject: JobsManager['inject'] = async (method, url, o = {}) =>
     (await manager.rest.inject({

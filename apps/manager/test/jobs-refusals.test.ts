@@ -18,6 +18,8 @@ describe('jobs refuse', () => {
   let forbidden: Server; // 127.0.0.1, not allow-listed
   let forbiddenHits = 0;
   let registry: string;
+  // The manager's clock: the job rate test steps it instead of waiting.
+  let clockMs = Date.now();
 
   const post = (args: Record<string, unknown>, extra: Record<string, unknown> = {}, token = m.rootToken) =>
     m.inject('POST', '/api/v1/jobs', { token, payload: { type: 'preheat', args, ...extra } });
@@ -49,7 +51,7 @@ describe('jobs refuse', () => {
     });
     await new Promise<void>((resolve) => origin.listen(0, '127.0.0.2', resolve));
     registry = `http://127.0.0.2:${(origin.address() as AddressInfo).port}`;
-    m = await startJobsManager({ ca: createCa(), job: { maxPeers: 2, preheat: { allowList: ['127.0.0.2'], maxBlobs: 3 } } });
+    m = await startJobsManager({ ca: createCa(), job: { maxPeers: 2, preheat: { allowList: ['127.0.0.2'], maxBlobs: 3 } }, now: () => clockMs });
     await m.addSeedPeer({ hostname: 'seed-1', port: 1 });
   });
 
@@ -193,13 +195,17 @@ describe('jobs refuse', () => {
     it('more jobs per second than the cluster job_rate_limit: 429 with Retry-After, not queued', async () => {
       const cluster = await m.inject('PATCH' as 'POST', '/api/v1/scheduler-clusters/1', { token: m.rootToken, payload: { config: { candidate_parent_limit: 4, filter_parent_limit: 15, job_rate_limit: 2 } } });
       expect(cluster.statusCode, cluster.body).toBe(200);
-      // The cluster's bucket is rebuilt full (2) with the new rate; a third job in the same second is refused.
+      // The cluster's bucket is rebuilt full (2) with the new rate; the clock stands still, so a third job is refused.
       const codes: number[] = [];
       for (let i = 0; i < 3; i++) codes.push((await post({ type: 'file', url: `${registry}/r${i}` })).statusCode);
       expect(codes).toEqual([201, 201, 429]);
       const refused = await post({ type: 'file', url: `${registry}/r3` });
+      expect(refused.statusCode).toBe(429);
       expect(refused.headers['retry-after']).toBe('1');
       expect(refused.json<{ code: string; message: string }>()).toMatchObject({ code: 'DF_ERR_MANAGER_TOO_MANY_REQUESTS' });
+      clockMs += 500; // half a second: one token back at 2 per second
+      expect((await post({ type: 'file', url: `${registry}/r4` })).statusCode).toBe(201);
+      expect((await post({ type: 'file', url: `${registry}/r5` })).statusCode).toBe(429);
       await m.inject('PATCH' as 'POST', '/api/v1/scheduler-clusters/1', { token: m.rootToken, payload: { config: { candidate_parent_limit: 4, filter_parent_limit: 15, job_rate_limit: 1000 } } });
     });
   });

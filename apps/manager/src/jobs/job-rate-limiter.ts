@@ -9,6 +9,7 @@ export class JobRateLimiter {
   private readonly buckets = new Map<number, { rate: number; bucket: TokenBucket }>();
   private readonly now: () => number;
 
+  /** `now`: a clock in milliseconds (the manager's clock; tests step it). */
   constructor(deps: { now?: () => number } = {}) {
     this.now = deps.now ?? (() => performance.now());
   }
