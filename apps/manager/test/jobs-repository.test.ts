@@ -77,9 +77,12 @@ describe.each(engines)('job repositories on $label', ({ type, skip }) => {
     expect(await jobs.get(b.id)).toBeUndefined();
   });
 
-  it.skipIf(skip)('finds the default cluster, active seed peers once (registered ones when none is active), one active scheduler per cluster (preheat feature preferred)', async () => {
+  it.skipIf(skip)('finds the named clusters (all when none is named), active seed peers once (registered ones when none is active), one active scheduler per cluster (preheat feature preferred)', async () => {
     const targets = new JobTargetRepository({ database });
-    expect(await targets.clusters([])).toEqual([{ id: 1, name: 'cluster-1', jobRateLimit: 7 }]);
+    expect(await targets.clusters([])).toEqual([
+      { id: 1, name: 'cluster-1', jobRateLimit: 7 },
+      { id: 2, name: 'cluster-2', jobRateLimit: 10 },
+    ]);
     expect(await targets.clusters([2, 99])).toEqual([{ id: 2, name: 'cluster-2', jobRateLimit: 10 }]);
     expect(await targets.seedPeers([1, 2])).toEqual([{ hostname: 'seed-a', ip: '10.0.0.1', port: 4000, scheduler_cluster_id: 1 }]);
     expect(await targets.seedPeers([])).toEqual([]);

@@ -96,7 +96,7 @@ export class JobService {
     const clusters = await this.targets.clusters(ids);
     const missing = ids.filter((id) => !clusters.some((c) => c.id === id));
     if (missing.length > 0) throw validationError(`scheduler_cluster_ids: no scheduler cluster ${missing.join(', ')}`);
-    if (clusters.length === 0) throw validationError('scheduler_cluster_ids: none given and there is no default scheduler cluster');
+    if (clusters.length === 0) throw validationError('scheduler_cluster_ids: none given and there is no scheduler cluster');
     const limited = this.rateLimiter.tryAdmit(clusters);
     if (limited !== undefined) throw tooManyRequests(`scheduler cluster ${limited.name} accepts ${limited.jobRateLimit} job(s) per second`, 1);
 

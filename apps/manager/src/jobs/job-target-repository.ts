@@ -31,11 +31,11 @@ export class JobTargetRepository {
     this.database = deps.database;
   }
 
-  /** The named clusters (missing IDs are left out), or the default cluster when none is named. */
+  /** The named clusters (missing IDs are left out), or every cluster when none is named (as upstream). */
   clusters(ids: readonly number[]): Promise<JobCluster[]> {
     return this.database.run(async (db) => {
       let q = db.selectFrom('scheduler_clusters').select(['id', 'name', 'config']);
-      q = ids.length === 0 ? q.where('is_default', '=', 1) : q.where('id', 'in', [...ids]);
+      if (ids.length > 0) q = q.where('id', 'in', [...ids]);
       const rows = await q.orderBy('id').execute();
       return rows.map((r) => {
         const config = parseJsonColumn<{ job_rate_limit?: unknown }>(r.config, 'scheduler_clusters.config');
