@@ -34,7 +34,13 @@ const PIECE = 16 * 1024;
 
 const derToPem = (der: Buffer): string => `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
 
-export async function startFakeSeedPeer(opts: { ca: CertificateAuthority; hostname: string; registryCaPem: string }): Promise<FakeSeedPeer> {
+export async function startFakeSeedPeer(opts: {
+  ca: CertificateAuthority;
+  hostname: string;
+  registryCaPem: string;
+  /** Awaited after the first piece of each download is reported (lets a test watch a job mid-way). */
+  afterFirstPiece?: () => Promise<void>;
+}): Promise<FakeSeedPeer> {
   const leaf = issueCertificate(opts.ca, { commonName: opts.hostname, role: 'dfdaemon', usage: 'dual', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
   const calls: FakeSeedPeerCall[] = [];
   const tasks = new Map<string, { url: string; contentLength: number }>();
@@ -62,20 +68,21 @@ export async function startFakeSeedPeer(opts: { ca: CertificateAuthority; hostna
           let pending = Buffer.alloc(0);
           let number = 0;
           let offset = 0;
-          const piece = (buf: Buffer): void => {
+          const piece = async (buf: Buffer): Promise<void> => {
             call.write({ host_id: opts.hostname, task_id: id, peer_id: `${opts.hostname}-peer`, download_piece_finished_response: { piece: { number, offset, length: buf.length } } });
             number++;
             offset += buf.length;
+            if (number === 1) await opts.afterFirstPiece?.();
           };
           for await (const chunk of res.chunks()) {
             hash.update(chunk);
             pending = Buffer.concat([pending, chunk]);
             while (pending.length >= PIECE) {
-              piece(pending.subarray(0, PIECE));
+              await piece(pending.subarray(0, PIECE));
               pending = pending.subarray(PIECE);
             }
           }
-          if (pending.length > 0) piece(pending);
+          if (pending.length > 0) await piece(pending);
           const digest = `sha256:${hash.digest('hex')}`;
           if (d.digest !== undefined && d.digest !== digest) throw new Error(`digest mismatch: want ${d.digest}, got ${digest}`);
           tasks.set(id, { url: d.url, contentLength: offset });

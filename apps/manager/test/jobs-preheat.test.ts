@@ -202,6 +202,38 @@ describe('preheat jobs against a registry with a self-signed CA', () => {
       expect(after.result.peers[0]?.tasks).toEqual([]);
     });
 
+    it('shows per-peer progress while the job runs, until it ends', async () => {
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((r) => (release = r));
+      const slow = await startFakeSeedPeer({ ca: clusterCa, hostname: 'seed-slow', registryCaPem: registryCa.certPem, afterFirstPiece: () => gate });
+      const other = await manager({ preheat: { tls: { caCert: caFile } } });
+      try {
+        await other.manager.database.db.updateTable('seed_peers').set({ port: slow.port, host_name: 'seed-slow' }).execute();
+        const res = await preheat(other, { type: 'image', url: manifestUrl(registry, 'demo/app', 'v1') });
+        const id = res.json<Job>().id;
+        // Poll the API as an operator would, until the peer has reported bytes but not finished.
+        let seen: Job | undefined;
+        const deadline = Date.now() + 10_000;
+        while (seen === undefined) {
+          const job = (await other.inject('GET', `/api/v1/jobs/${id}`, { token: other.rootToken })).json<Job>();
+          const p = job.result.peers[0];
+          if (job.state === 'RUNNING' && p !== undefined && p.downloaded_bytes > 0) seen = job;
+          else if (Date.now() > deadline) throw new Error(`no progress seen: ${JSON.stringify(job)}`);
+          else await new Promise((r) => setTimeout(r, 25)); // polling the API
+        }
+        expect(seen.result.peers[0]).toMatchObject({ hostname: 'seed-slow', state: 'RUNNING', total_tasks: 3, finished_tasks: 0 });
+        expect(seen.result.peers[0]?.downloaded_bytes).toBeLessThan(96 * 1024);
+        release();
+        const { job } = await other.waitForJob(id);
+        expect(job.state).toBe('SUCCESS');
+        expect(job.result.peers[0]).toMatchObject({ state: 'SUCCESS', finished_tasks: 3 });
+        expect(job.result.peers[0]?.downloaded_bytes).toBeGreaterThan(96 * 1024);
+      } finally {
+        release();
+        await slow.stop();
+      }
+    });
+
     it('refuses a peer whose certificate names another host than the one registered', async () => {
       const impostor = await startFakeSeedPeer({ ca: clusterCa, hostname: 'impostor', registryCaPem: registryCa.certPem });
       const other = await manager({ preheat: { tls: { caCert: caFile } } });
