@@ -38,7 +38,10 @@ export interface ProxyTask {
 
 /** What the proxy needs from the download engine. */
 export interface ProxyTaskSource {
-  /** Starts (or joins) the download; resolves once the task's length and headers are known. Aborting `signal` cancels. */
+  /**
+   * Starts (or joins) the download; resolves once the task's length and headers are known.
+   * Aborting `signal` (the client went away) stops this client's reader, not the shared download.
+   */
   open(req: ProxyTaskRequest, signal: AbortSignal): Promise<ProxyTask>;
   /** Downloads the whole task in the background, at most once per task. */
   prefetch(req: ProxyTaskRequest): void;

@@ -32,9 +32,11 @@ export class TaskManagerAdapter implements ProxyTaskSource {
     const download = toDownloadRequest(req);
     let resolveStarted: (s: DownloadStarted) => void = () => undefined;
     const started = new Promise<DownloadStarted>((resolve) => (resolveStarted = resolve));
-    const done = tasks.download(download, { signal, onStarted: (s) => resolveStarted(s) });
+    // The download is not tied to this client: others may be following it, and the finished task
+    // serves the next request. Only this client's reader stops when it goes away.
+    const done = tasks.download(download, { onStarted: (s) => resolveStarted(s) });
     done.catch(() => undefined); // observed below
-    const s = await Promise.race([started, done.then(() => started)]);
+    const s = await Promise.race([started, done.then(() => started), aborted(signal)]);
     const store = this.deps.storage.get(s.taskId);
     if (store === undefined) throw new DfdaemonError('DF_ERR_TASK_NOT_FOUND', `task ${s.taskId} vanished from storage`);
     // The reader stops when the client goes away or when the download ends without its bytes.
@@ -46,7 +48,7 @@ export class TaskManagerAdapter implements ProxyTaskSource {
       let current = await done;
       // A request that joined another one (e.g. a whole-blob GET behind a ranged GET) can end with
       // pieces it needs still missing: ask again, which downloads the rest.
-      for (let attempt = 0; !covers(current, req.range) && attempt < 3; attempt++) current = await tasks.download(download, { signal });
+      for (let attempt = 0; !covers(current, req.range) && attempt < 3 && !signal.aborted; attempt++) current = await tasks.download(download);
       if (!covers(current, req.range)) throw new DfdaemonError('DF_ERR_TASK_FAILED', 'the download ended without the requested bytes');
     };
     complete()
@@ -94,6 +96,13 @@ export class TaskManagerAdapter implements ProxyTaskSource {
         this.log.warn({ err, taskId: id }, 'prefetch failed');
       });
   }
+}
+
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
 }
 
 /** The store holds every byte of `range` (of the whole task without one). */

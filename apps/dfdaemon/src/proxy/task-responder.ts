@@ -50,7 +50,9 @@ export class TaskResponder {
     if (spec?.kind === 'from' && spec.end !== undefined) request.range = { start: spec.start, length: spec.end - spec.start + 1 };
 
     const ctl = new AbortController();
-    res.on('close', () => ctl.abort(new Error('client went away')));
+    res.on('close', () => {
+      if (!res.writableFinished) ctl.abort(new Error('client went away'));
+    });
     let task;
     try {
       task = await this.deps.tasks.open(request, ctl.signal);

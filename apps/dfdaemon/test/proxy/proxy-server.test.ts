@@ -213,6 +213,23 @@ describe('ProxyServer over a real TaskManager and real origins', () => {
       expect(sha(whole.body)).toBe(sha(body));
     });
 
+    it('when the first client goes away mid-download, a client following the same blob still gets every byte', async () => {
+      const body = randomBytesSeeded(12 * MiB, 13);
+      const path = `/v2/lib/leader/blobs/sha256:${sha(body)}`;
+      plain.files.set(path, { body, delayMs: (start) => Math.floor(start / (4 * MiB)) * 300 });
+      const leader = request({ host: '127.0.0.1', port: stack.port, path: plain.url(path), headers: { 'proxy-authorization': AUTH }, agent: false });
+      leader.on('error', () => undefined);
+      leader.end();
+      const gotHeaders = new Promise((resolve) => leader.once('response', resolve));
+      await gotHeaders;
+      const follower = viaProxy(stack.port, plain.url(path), { headers: { 'proxy-authorization': AUTH } });
+      await waitFor(() => plain.log.filter((e) => e.path === path).length >= 2);
+      leader.destroy();
+      const r = await follower;
+      expect(r.status).toBe(200);
+      expect(sha(r.body)).toBe(sha(body));
+    });
+
     it('an unreachable origin is a 502 marked backend', async () => {
       const r = await viaProxy(stack.port, `http://127.0.0.1:1${smallPath}`, { headers: { 'proxy-authorization': AUTH } });
       expect(r.status).toBe(502);
