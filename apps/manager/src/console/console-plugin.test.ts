@@ -1,10 +1,13 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createLogger } from '@d7y/logger';
+import { TlsSource, createCa, issueCertificate } from '@d7y/tls';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT_PASSWORD, startTestManager } from '../../test/manager-fixture.js';
-import type { TestManager } from '../../test/manager-fixture.js';
+import { managerConfigSchema } from '../config/manager-config.js';
+import { startManager } from '../main.js';
+import type { RunningManager } from '../main.js';
 import { CONSOLE_CSP, registerConsole } from './console-plugin.js';
 import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, csrfTokenFor } from './console-session-cookie.js';
 
@@ -71,15 +74,35 @@ function cookiesOf(setCookie: string | string[] | undefined): Record<string, str
   return out;
 }
 
+const ROOT_PASSWORD = 'console-test-root-password';
+
 describe('console cookie session against a real manager', () => {
-  let t: TestManager;
+  let manager: RunningManager;
+  let dataDir: string;
   beforeAll(async () => {
-    t = await startTestManager();
+    dataDir = mkdtempSync(join(tmpdir(), 'd7y-console-manager-'));
+    const config = managerConfigSchema.parse({
+      server: { dataDir, rest: { addr: '127.0.0.1:0' }, grpc: { tlsDir: join(dataDir, 'certs'), listenIP: '127.0.0.1', port: { start: 0, end: 0 } } },
+      auth: { jwt: { key: 'console-test-hmac-key-0123456789abcdefghijklmnopqrstuvwxyz' } },
+    });
+    const ca = createCa({ commonName: 'console test CA' });
+    const leaf = issueCertificate(ca, { commonName: 'manager', role: 'manager', usage: 'dual', dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'] });
+    manager = await startManager(config, {
+      grpcTls: TlsSource.fromPem({ ca: ca.certPem, cert: leaf.certPem, key: leaf.keyPem }),
+      logger: createLogger({ level: 'silent' }),
+      initialRootPassword: ROOT_PASSWORD,
+      print: () => undefined,
+      // Cheap scrypt for tests (production default N=32768).
+      passwordCost: { N: 1024, r: 8, p: 1 },
+    });
   });
-  afterAll(() => t.stop());
+  afterAll(async () => {
+    await manager?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   const signIn = async (password = ROOT_PASSWORD) =>
-    t.manager.rest.inject({ method: 'POST', url: '/console/session', headers: { origin: 'http://localhost:80' }, payload: { name: 'root', password } });
+    manager.rest.inject({ method: 'POST', url: '/console/session', headers: { origin: 'http://localhost:80' }, payload: { name: 'root', password } });
   const cookieHeader = (jar: Record<string, string>) => Object.entries(jar).map(([k, v]) => `${k}=${v}`).join('; ');
 
   it('signs in with HttpOnly Secure SameSite=Strict cookies, never returning the token in the body', async () => {
@@ -110,11 +133,11 @@ describe('console cookie session against a real manager', () => {
     const jar = cookiesOf((await signIn()).headers['set-cookie']);
     const cookie = cookieHeader(jar);
     const csrf = jar[CSRF_COOKIE] ?? '';
-    expect((await t.manager.rest.inject({ method: 'GET', url: '/api/v1/scheduler-clusters', headers: { cookie } })).statusCode).toBe(200);
-    expect(((await t.manager.rest.inject({ method: 'GET', url: '/console/session', headers: { cookie } })).json() as { user: { name: string } }).user.name).toBe('root');
+    expect((await manager.rest.inject({ method: 'GET', url: '/api/v1/scheduler-clusters', headers: { cookie } })).statusCode).toBe(200);
+    expect(((await manager.rest.inject({ method: 'GET', url: '/console/session', headers: { cookie } })).json() as { user: { name: string } }).user.name).toBe('root');
 
     const app = (n: number) => ({ name: `app-${n}`, priority: { value: 0 } });
-    const write = (headers: Record<string, string>, n: number) => t.manager.rest.inject({ method: 'POST', url: '/api/v1/applications', headers: { cookie, ...headers }, payload: app(n) });
+    const write = (headers: Record<string, string>, n: number) => manager.rest.inject({ method: 'POST', url: '/api/v1/applications', headers: { cookie, ...headers }, payload: app(n) });
     const refusals: [string, Record<string, string>][] = [
       ['no CSRF header', {}],
       ['wrong CSRF header', { [CSRF_HEADER]: csrfTokenFor('another.jwt.value') }],
@@ -127,33 +150,33 @@ describe('console cookie session against a real manager', () => {
     }
     expect((await write({ [CSRF_HEADER]: csrf, origin: 'http://localhost:80', 'sec-fetch-site': 'same-origin' }, 2)).statusCode).toBe(201);
     // Cross-site reads with the cookie are refused too (SameSite=Strict keeps browsers from sending it; this is the belt).
-    expect((await t.manager.rest.inject({ method: 'GET', url: '/api/v1/applications', headers: { cookie, 'sec-fetch-site': 'cross-site' } })).statusCode).toBe(403);
+    expect((await manager.rest.inject({ method: 'GET', url: '/api/v1/applications', headers: { cookie, 'sec-fetch-site': 'cross-site' } })).statusCode).toBe(403);
     // A bearer header wins over a cookie: API clients are unaffected by it.
-    expect((await t.manager.rest.inject({ method: 'POST', url: '/api/v1/applications', headers: { cookie, authorization: 'Bearer nonsense' }, payload: app(3) })).statusCode).toBe(401);
+    expect((await manager.rest.inject({ method: 'POST', url: '/api/v1/applications', headers: { cookie, authorization: 'Bearer nonsense' }, payload: app(3) })).statusCode).toBe(401);
   });
 
   it('refreshes with the CSRF token, and signing out ends the session on the server', async () => {
     const jar = cookiesOf((await signIn()).headers['set-cookie']);
     const cookie = cookieHeader(jar);
-    expect((await t.manager.rest.inject({ method: 'POST', url: '/console/session/refresh', headers: { cookie } })).statusCode).toBe(403);
-    const refreshed = await t.manager.rest.inject({ method: 'POST', url: '/console/session/refresh', headers: { cookie, [CSRF_HEADER]: jar[CSRF_COOKIE] ?? '' } });
+    expect((await manager.rest.inject({ method: 'POST', url: '/console/session/refresh', headers: { cookie } })).statusCode).toBe(403);
+    const refreshed = await manager.rest.inject({ method: 'POST', url: '/console/session/refresh', headers: { cookie, [CSRF_HEADER]: jar[CSRF_COOKIE] ?? '' } });
     expect(refreshed.statusCode).toBe(200);
     const jar2 = cookiesOf(refreshed.headers['set-cookie']);
     expect(jar2[CSRF_COOKIE]).toBe(csrfTokenFor(jar2[SESSION_COOKIE] ?? ''));
     const cookie2 = cookieHeader(jar2);
 
-    const out = await t.manager.rest.inject({ method: 'DELETE', url: '/console/session', headers: { cookie: cookie2, [CSRF_HEADER]: jar2[CSRF_COOKIE] ?? '' } });
+    const out = await manager.rest.inject({ method: 'DELETE', url: '/console/session', headers: { cookie: cookie2, [CSRF_HEADER]: jar2[CSRF_COOKIE] ?? '' } });
     expect(out.statusCode).toBe(204);
     expect(out.headers['set-cookie']).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${SESSION_COOKIE}=; Path=/; Max-Age=0`))]));
     // Both the refreshed token and the one before it are dead.
     for (const c of [cookie, cookie2]) {
-      expect((await t.manager.rest.inject({ method: 'GET', url: '/api/v1/scheduler-clusters', headers: { cookie: c } })).statusCode).toBe(401);
+      expect((await manager.rest.inject({ method: 'GET', url: '/api/v1/scheduler-clusters', headers: { cookie: c } })).statusCode).toBe(401);
     }
-    expect((await t.manager.rest.inject({ method: 'POST', url: '/console/session/refresh', headers: { cookie: cookie2, [CSRF_HEADER]: jar2[CSRF_COOKIE] ?? '' } })).statusCode).toBe(401);
+    expect((await manager.rest.inject({ method: 'POST', url: '/console/session/refresh', headers: { cookie: cookie2, [CSRF_HEADER]: jar2[CSRF_COOKIE] ?? '' } })).statusCode).toBe(401);
   });
 
   it('refuses cookie sign-in over plain http to a non-loopback host, saying why', async () => {
-    const res = await t.manager.rest.inject({ method: 'POST', url: '/console/session', headers: { host: 'manager.example:8080' }, payload: { name: 'root', password: ROOT_PASSWORD } });
+    const res = await manager.rest.inject({ method: 'POST', url: '/console/session', headers: { host: 'manager.example:8080' }, payload: { name: 'root', password: ROOT_PASSWORD } });
     expect(res.statusCode).toBe(403);
     expect((res.json() as { message: string }).message).toContain('HTTPS only');
   });
