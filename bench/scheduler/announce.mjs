@@ -15,7 +15,7 @@ import { TlsSource, createCa, grpcChannelCredentials, issueCertificate, writeTls
 
 const HOSTS = Number(process.argv[2] ?? 1000);
 const PEERS = Number(process.argv[3] ?? 10_000);
-const IN_FLIGHT = Number(process.argv[4] ?? 256);
+const IN_FLIGHT = Number(process.argv[4] ?? 64);
 const IPS_PER_IDENTITY = Number(process.env.BENCH_IPS_PER_IDENTITY ?? 10); // one certificate (hostname) announces 10 hosts, on 10 addresses
 const PIECE = 4 * 1024 * 1024;
 const PIECES = 16;
