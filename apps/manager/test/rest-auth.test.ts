@@ -213,14 +213,16 @@ describe('sign-in timing', () => {
       };
       const wrongPassword: number[] = [];
       const unknownUser: number[] = [];
-      for (let i = 0; i < 3; i++) {
+      // Five rounds and their medians: one scheduling hiccup on a loaded CI machine moves neither.
+      for (let i = 0; i < 5; i++) {
         wrongPassword.push(await attempt('root', `10.6.0.${i}`));
         unknownUser.push(await attempt(`nobody-${i}`, `10.6.1.${i}`));
       }
-      const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[1] ?? 0;
+      const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[2] ?? 0;
       expect(median(wrongPassword)).toBeGreaterThan(10);
-      expect(median(unknownUser) / median(wrongPassword)).toBeGreaterThan(0.5);
-      expect(median(unknownUser) / median(wrongPassword)).toBeLessThan(2);
+      // Without the dummy verification an unknown name answers in well under a millisecond: ~0.01×.
+      expect(median(unknownUser) / median(wrongPassword)).toBeGreaterThan(0.4);
+      expect(median(unknownUser) / median(wrongPassword)).toBeLessThan(2.5);
     } finally {
       await t.stop();
     }
