@@ -81,6 +81,21 @@ describe('AnnouncePeer over mTLS: normal task with candidate parents', () => {
     expect(stat.pieces.map((p) => p.number)).toEqual([0, 1, 2]);
   });
 
+  it('keeps the stream after a piece failed at the source, and records the digests that follow', async () => {
+    const host = daemon('peer-5', '127.0.0.5');
+    await host.announceHost();
+    const p = host.peer(download({ url: 'https://origin.example/flaky-origin', pieces: 2 }));
+    p.register();
+    expect((await p.next()).response).toBe('need_back_to_source_response');
+    p.send({ download_peer_back_to_source_started_request: {} });
+    p.send({ download_piece_back_to_source_failed_request: { piece_number: 1, backend: { message: 'HTTP 503', header: {}, status_code: 503 } } });
+    p.backToSource([0, 1]);
+    p.send({ download_peer_back_to_source_finished_request: {} });
+    p.end();
+    expect((await p.status()).code).toBe(0);
+    expect((await host.statTask(p.ids.taskId)).pieces.map((x) => x.number)).toEqual([0, 1]);
+  });
+
   it('answers EmptyTask for empty content and MetadataOnly for a peer that already has everything', async () => {
     const host = daemon('peer-3');
     await host.announceHost();

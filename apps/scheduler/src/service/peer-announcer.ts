@@ -354,13 +354,20 @@ export class PeerAnnouncer {
     peer.task.touch();
   }
 
-  /** DownloadPieceBackToSourceFailedRequest: upstream ends the stream with Internal. */
-  downloadPieceBackToSourceFailed(peer: Peer, report: { pieceNumber?: number; description: string }): never {
+  /**
+   * DownloadPieceBackToSourceFailedRequest: recorded, the stream goes on. (Upstream ends the stream
+   * with Internal; the daemon then loses the channel on which it reports the trusted digests of the
+   * pieces it still fetches from the source after a retry.)
+   */
+  downloadPieceBackToSourceFailed(peer: Peer, report: { pieceNumber?: number; description: string }): void {
+    if (!peer.fsm.is('BackToSource')) {
+      throw outOfOrder(`peer ${peer.id} is ${peer.state}; send DownloadPeerBackToSourceStarted before back-to-source pieces`);
+    }
     peer.touch();
     peer.task.touch();
-    throw new SchedulerError(
-      'DF_ERR_SCHEDULER_BACK_TO_SOURCE_FAILED',
-      `download piece ${String(report.pieceNumber)} from source failed: ${report.description.slice(0, 200)}`,
+    this.log.info(
+      { peerId: peer.id, taskId: peer.task.id, pieceNumber: report.pieceNumber, reason: report.description.slice(0, 200) },
+      'piece failed at the source',
     );
   }
 }
