@@ -3,7 +3,7 @@ import { mkdtemp, open, readFile, rm, stat, truncate, writeFile, appendFile } fr
 import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { testLogger } from '../../test/fixtures/logger.js';
 import { randomBytesSeeded } from '../../test/fixtures/origin.js';
 import { isDfdaemonError } from '../errors.js';
@@ -174,6 +174,40 @@ describe('Storage', () => {
     expect(isDfdaemonError(err, 'DF_ERR_NO_SPACE')).toBe(true);
     expect(t.pieces().map((p) => p.number)).toEqual([0]);
     await expect(t.markFinished()).rejects.toThrow(/missing/);
+    await s.stop();
+  });
+
+  it('records a piece only after its bytes were fdatasynced, and one sync covers concurrent pieces', async () => {
+    // SyncGate: real files whose content fdatasync waits until the test lets it through.
+    let syncs = 0;
+    let release: () => void = () => undefined;
+    let gate = new Promise<void>((r) => (release = r));
+    const gated: OpenFile = async (path, flags, mode) => {
+      const fh = await open(path, flags, mode);
+      if (path.endsWith('.pieces') || path.endsWith('.json')) return fh;
+      const datasync = fh.datasync.bind(fh);
+      (fh as unknown as { datasync: unknown }).datasync = async () => {
+        syncs += 1;
+        await gate;
+        return datasync();
+      };
+      return fh;
+    };
+    const s = await open2(true, gated);
+    const t = await create(s);
+    const writes = [0, 1, 2, 3].map((n) =>
+      t.writePiece({ number: n, offset: n * PIECE, chunks: chunksOf(piece(n)), trafficType: 'back-to-source' }),
+    );
+    // Wait until the first sync is pending: the bytes are written, nothing is recorded.
+    await vi.waitFor(() => expect(syncs).toBeGreaterThan(0));
+    expect(t.pieces()).toHaveLength(0);
+    const journal = join(dir, 'metadata', 'tasks', `${TASK}.pieces`);
+    expect(await readFile(journal, 'utf8')).toBe('');
+    release();
+    gate = Promise.resolve();
+    await Promise.all(writes);
+    expect(t.pieces().map((p) => p.number)).toEqual([0, 1, 2, 3]);
+    expect(syncs).toBeLessThan(4);
     await s.stop();
   });
 
