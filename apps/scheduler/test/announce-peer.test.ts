@@ -96,6 +96,19 @@ describe('AnnouncePeer over mTLS: normal task with candidate parents', () => {
     expect((await host.statTask(p.ids.taskId)).pieces.map((x) => x.number)).toEqual([0, 1]);
   });
 
+  it('fails a registered peer whose stream ends before it starts, so GC frees it', async () => {
+    const host = daemon('peer-6', '127.0.0.6');
+    await host.announceHost();
+    const p = host.peer(download({ url: 'https://origin.example/abandoned' }));
+    p.register();
+    await p.next();
+    p.cancel();
+    await eventually(() => scheduler.app.resource.peers.get(p.ids.peerId)?.state === 'Failed', 'the abandoned peer to fail');
+    scheduler.app.gc.collectPeers();
+    scheduler.app.gc.collectPeers();
+    expect(scheduler.app.resource.peers.has(p.ids.peerId)).toBe(false);
+  });
+
   it('answers EmptyTask for empty content and MetadataOnly for a peer that already has everything', async () => {
     const host = daemon('peer-3');
     await host.announceHost();

@@ -126,6 +126,12 @@ export class AnnouncePeerSession {
     this.closed = true;
     this.queue.length = 0;
     this.cancel.cancel();
+    // A peer whose stream ended before it started downloading will never report again: fail it so
+    // GC frees it (and its owner's quota) at the next pass instead of after peerTTL.
+    const peer = this.peer;
+    if (peer !== undefined && peer.fsm.is('Pending', 'ReceivedEmpty', 'ReceivedTiny', 'ReceivedSmall', 'ReceivedNormal')) {
+      peer.fsm.fireIfCan('DownloadFailed');
+    }
     this.deps.onClose?.();
   }
 
