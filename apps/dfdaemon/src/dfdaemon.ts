@@ -109,6 +109,7 @@ export class Dfdaemon {
       storage: this.storage,
       tls: this.serverTls,
       uploadLimiter,
+      disableShared: c.upload.disableShared,
       logger: deps.logger,
       ip: c.storage.server.ip,
       port: c.storage.server.tcpPort,
@@ -210,6 +211,7 @@ export class Dfdaemon {
         hostId,
         ip: c.host.ip,
         pieceServerPort: () => this.pieceServer.port,
+        disableShared: c.upload.disableShared,
       }) as grpc.UntypedServiceImplementation,
     );
     const uploadHealth = addHealthService(upload);

@@ -101,6 +101,19 @@ describe('DfdaemonUpload over mTLS: roles, refusals, rate limits', () => {
     expect(denied.err?.code).toBe(grpc.status.PERMISSION_DENIED);
   });
 
+  it('a leech (upload.disableShared) shares nothing', async () => {
+    const leech = await startTestDaemon({ root, ca: pki.ca, hostname: 'leech-1', schedulers: [], config: { upload: { disableShared: true } } });
+    try {
+      const t = await leech.tasks.download({ url: origin.url('/f'), requestHeader: {}, priority: 6, disableBackToSource: false, needBackToSource: false });
+      const c = createDfdaemonUploadClient(`127.0.0.1:${leech.ports.uploadPort}`, grpcChannelCredentials(pki.source('dfdaemon-y', 'dfdaemon')));
+      clients.push(c);
+      const r = await collect(c.SyncPieces({ host_id: 'h', task_id: t.id, interested_piece_numbers: [] }));
+      expect(r.err?.code).toBe(grpc.status.FAILED_PRECONDITION);
+    } finally {
+      await leech.stop();
+    }
+  });
+
   it('answers RESOURCE_EXHAUSTED at once past the per-client request rate', async () => {
     const c = as('client');
     const t0 = Date.now();

@@ -19,6 +19,8 @@ export interface UploadServiceDeps {
   /** Announced to children in SyncPieces: where our piece server listens. */
   ip: string;
   pieceServerPort: () => number;
+  /** upload.disableShared (leech mode): no SyncPieces for anyone. */
+  disableShared?: boolean;
 }
 
 /**
@@ -67,6 +69,7 @@ export function uploadServiceHandlers(deps: UploadServiceDeps): Partial<dfdaemon
     SyncPieces(call) {
       try {
         authorize(call, ['dfdaemon'], 'SyncPieces');
+        if (deps.disableShared === true) throw new RpcError(status.FAILED_PRECONDITION, 'this peer does not share (upload.disableShared)');
         const taskId = call.request.task_id;
         if (!isTaskId(taskId)) throw new DfdaemonError('DF_ERR_INVALID_ARGUMENT', 'task_id must be 64 lowercase hex characters');
         const task = deps.storage.get(taskId);

@@ -15,6 +15,8 @@ export interface PieceServerDeps {
   tls: TlsSource;
   /** upload.bandwidthLimit. */
   uploadLimiter: BandwidthLimiter;
+  /** upload.disableShared (leech mode): serve nobody. */
+  disableShared?: boolean;
   logger: Logger;
   ip: string;
   port: number;
@@ -80,6 +82,10 @@ export class PieceServer {
     const identity = identityFromSocket(req.socket as TLSSocket);
     if (identity?.role !== 'dfdaemon') {
       reply(res, 403, 'only dfdaemon identities may fetch pieces');
+      return;
+    }
+    if (this.deps.disableShared === true) {
+      reply(res, 403, 'this peer does not share (upload.disableShared)');
       return;
     }
     if (req.method !== 'GET') {
