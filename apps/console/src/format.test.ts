@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bytes, headerLines, lines, readCookie, relativeTime, utcTime } from './format.js';
+import { bytes, headerLines, lines, readCookie, relativeTime, shortTarget, utcTime } from './format.js';
 
 describe('format', () => {
   const now = Date.parse('2026-12-04T12:00:00Z');
@@ -39,4 +39,12 @@ describe('format', () => {
     expect(() => headerLines('ok: 1\nnocolon')).toThrow('header line 2 needs the form "Name: value"');
     expect(() => headerLines('bad name: 1')).toThrow('"bad name" is not a valid header name');
   });
+
+  it.each([
+    ['https://r.example:5000/v2/library/alpine/manifests/3.20', 'library/alpine:3.20'],
+    ['https://r.example/v2/team/app/manifests/sha256:0123456789abcdef0123', 'team/app@sha256:0123456789ab…'],
+    ['https://files.example/models/llama%201.bin?sig=x', 'llama 1.bin'],
+    ['https://files.example/', 'files.example'],
+    ['not a url', 'not a url'],
+  ])('shortTarget(%s) = %s', (url, want) => expect(shortTarget(url)).toBe(want));
 });

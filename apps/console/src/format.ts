@@ -66,3 +66,23 @@ export function headerLines(text: string): Record<string, string> {
   });
   return out;
 }
+
+/**
+ * A short name for a preheat target: "library/alpine:3.20" (or "@sha256:abcd1234…") for a
+ * registry manifest URL, the last path segment for a file URL, the text itself otherwise.
+ */
+export function shortTarget(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url;
+  }
+  const m = /^\/v2\/(.+)\/manifests\/([^/]+)$/.exec(u.pathname);
+  if (m) {
+    const [, repo = '', ref = ''] = m;
+    return ref.includes(':') ? `${repo}@${ref.slice(0, 19)}…` : `${repo}:${ref}`;
+  }
+  const last = u.pathname.split('/').filter((p) => p !== '').pop();
+  return last === undefined ? u.host : decodeURIComponent(last);
+}

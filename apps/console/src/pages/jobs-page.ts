@@ -7,7 +7,7 @@ import { PER_PAGE, pager } from '../components/pager.js';
 import { button, pageHeader, section } from '../components/page-header.js';
 import { statusBadge, tag } from '../components/status-badge.js';
 import { h, replace } from '../dom.js';
-import { relativeTime, utcTime } from '../format.js';
+import { relativeTime, shortTarget, utcTime } from '../format.js';
 import type { Page } from '../page-context.js';
 import { href, pageNumber, withQuery } from '../router.js';
 import { preheatDialog } from './preheat-dialog.js';
@@ -64,7 +64,16 @@ export const jobsPage: Page = async (ctx) => {
         columns: [
           { title: 'Job', cell: (j) => `#${j.id}` },
           { title: 'Type', cell: (j) => [tag(j.type), typeof j.args?.type === 'string' ? [' ', tag(j.args.type)] : null] },
-          { title: 'Target', cell: (j) => h('span', { class: 'mono truncate', title: jobTarget(j) }, jobTarget(j)) },
+          {
+            title: 'Target',
+            cell: (j) => {
+              const url = typeof j.args?.url === 'string' ? j.args.url : undefined;
+              const more = Array.isArray(j.args?.urls) ? j.args.urls.length : 0;
+              return url === undefined
+                ? jobTarget(j)
+                : [h('span', { class: 'strong', title: url }, shortTarget(url), more > 0 ? ` +${more}` : ''), h('span', { class: 'sub mono truncate', title: url }, URL.canParse(url) ? new URL(url).host : '')];
+            },
+          },
           { title: 'State', cell: (j) => statusBadge(j.state) },
           { title: 'Created', cell: (j) => h('span', { title: utcTime(j.created_at) }, relativeTime(j.created_at, ctx.now())) },
           { title: 'Updated', cell: (j) => relativeTime(j.updated_at, ctx.now()) },
