@@ -176,7 +176,7 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
         .header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()')
         .header('x-content-type-options', 'nosniff')
         .header('x-frame-options', 'DENY');
-      if (request.protocol === 'https') void reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+      if (request.protocol === 'https') void reply.header('strict-transport-security', 'max-age=31536000');
     });
 
     scope.get('/', { config: { access: 'public' } }, async (_request, reply) => {
