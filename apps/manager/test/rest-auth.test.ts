@@ -57,6 +57,13 @@ describe('REST authentication and authorization', () => {
     expect((await inject('GET', '/api/v1/users', await t.rootToken())).statusCode).toBe(200);
   });
 
+  it('issues tokens that expire after auth.jwt.timeout, not a thousand times later', async () => {
+    const token = await t.rootToken();
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()) as { iat: number; exp: number };
+    // timeout is 3,600,000 ms in this suite's config: one hour.
+    expect(claims.exp - claims.iat).toBe(3600);
+  });
+
   describe('refuses forged and stale tokens with 401', () => {
     let claims: Record<string, unknown>;
     beforeAll(async () => {

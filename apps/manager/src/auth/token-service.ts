@@ -59,7 +59,8 @@ export class TokenService {
         ver: tokenVersion,
         orig_iat: session?.origIat ?? Math.floor(now / 1000),
       },
-      { expiresIn: this.timeoutMs, clockTimestamp: now },
+      // @fastify/jwt reads a numeric expiresIn as SECONDS (clockTimestamp is milliseconds).
+      { expiresIn: Math.max(1, Math.floor(this.timeoutMs / 1000)), clockTimestamp: now },
     );
     return { token, expire: new Date(now + this.timeoutMs).toISOString() };
   }
