@@ -1,0 +1,131 @@
+import * as grpc from '@grpc/grpc-js';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { metadataGetter } from './grpc-metadata-carrier.js';
+import { tracer } from './tracer.js';
+
+export interface GrpcServerMetricsDeps {
+  registry: Registry;
+  /** Metric name prefix, e.g. `dragonfly_scheduler_`. */
+  prefix: string;
+}
+
+export interface GrpcServerInterceptorOptions {
+  /** Label value naming the server within the process (e.g. `upload`, `download`, `scheduler`). */
+  server: string;
+  /** Sees every decoded request message (e.g. to count AnnouncePeer request kinds). Must not throw. */
+  onMessage?: (method: string, message: unknown) => void;
+}
+
+/** Latency buckets in seconds: 1 ms … 5 min (streams such as AnnouncePeer last a whole download). */
+const BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
+/**
+ * gRPC server observation as a grpc-js server interceptor: latency histogram and handled/started
+ * counters by service, method and status code; RESOURCE_EXHAUSTED answers counted as rate-limit
+ * rejections; and a SERVER span per call whose parent is the caller's `traceparent` metadata,
+ * active while the handler runs (so calls the handler makes join the same trace).
+ * Put the interceptor FIRST in `interceptors`: grpc-js makes the first one the innermost, so it
+ * also sees the statuses that later interceptors (rate limiters) answer with.
+ */
+export class GrpcServerMetrics {
+  private readonly handled: Counter<'server' | 'grpc_service' | 'grpc_method' | 'grpc_code'>;
+  private readonly started: Counter<'server' | 'grpc_service' | 'grpc_method'>;
+  private readonly seconds: Histogram<'server' | 'grpc_service' | 'grpc_method' | 'grpc_code'>;
+  private readonly rateLimited: Counter<'server' | 'grpc_service' | 'grpc_method'>;
+
+  constructor(deps: GrpcServerMetricsDeps) {
+    const { registry, prefix } = deps;
+    const registers = [registry];
+    this.started = new Counter({
+      name: `${prefix}grpc_server_started_total`,
+      help: 'gRPC calls started on the server.',
+      labelNames: ['server', 'grpc_service', 'grpc_method'],
+      registers,
+    });
+    this.handled = new Counter({
+      name: `${prefix}grpc_server_handled_total`,
+      help: 'gRPC calls completed on the server, by status code.',
+      labelNames: ['server', 'grpc_service', 'grpc_method', 'grpc_code'],
+      registers,
+    });
+    this.seconds = new Histogram({
+      name: `${prefix}grpc_server_handling_seconds`,
+      help: 'Time from the start of a gRPC call to its status, seconds.',
+      labelNames: ['server', 'grpc_service', 'grpc_method', 'grpc_code'],
+      buckets: BUCKETS,
+      registers,
+    });
+    this.rateLimited = new Counter({
+      name: `${prefix}grpc_rate_limited_total`,
+      help: 'gRPC calls refused with RESOURCE_EXHAUSTED (request rate limits and quotas).',
+      labelNames: ['server', 'grpc_service', 'grpc_method'],
+      registers,
+    });
+  }
+
+  interceptor(options: GrpcServerInterceptorOptions): grpc.ServerInterceptor {
+    const { server, onMessage } = options;
+    return (method, call) => {
+      const startedAt = process.hrtime.bigint();
+      const { service, name } = splitPath(method.path);
+      this.started.inc({ server, grpc_service: service, grpc_method: name });
+      let span: Span | undefined;
+      let ctx: Context = context.active();
+      let ended = false;
+      const finish = (code: number, details: string | undefined): void => {
+        if (ended) return;
+        ended = true;
+        const grpcCode = grpc.status[code] ?? String(code);
+        const labels = { server, grpc_service: service, grpc_method: name, grpc_code: grpcCode };
+        this.handled.inc(labels);
+        this.seconds.observe(labels, Number(process.hrtime.bigint() - startedAt) / 1e9);
+        if (code === grpc.status.RESOURCE_EXHAUSTED) this.rateLimited.inc({ server, grpc_service: service, grpc_method: name });
+        if (span !== undefined) {
+          span.setAttribute('rpc.grpc.status_code', code);
+          if (code !== grpc.status.OK) span.setStatus({ code: SpanStatusCode.ERROR, message: details ?? grpcCode });
+          span.end();
+        }
+      };
+      return new grpc.ServerInterceptingCall(call, {
+        start: (next) => {
+          next({
+            onReceiveMetadata: (metadata, proceed) => {
+              const parent = propagation.extract(context.active(), metadata, metadataGetter);
+              span = tracer().startSpan(
+                `${service}/${name}`,
+                { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': name } },
+                parent,
+              );
+              ctx = trace.setSpan(parent, span);
+              context.with(ctx, () => proceed(metadata));
+            },
+            onReceiveMessage: (message, proceed) => {
+              if (onMessage !== undefined) {
+                try {
+                  onMessage(name, message);
+                } catch {
+                  // observation never breaks a call
+                }
+              }
+              context.with(ctx, () => proceed(message));
+            },
+            onReceiveHalfClose: (proceed) => {
+              context.with(ctx, () => proceed());
+            },
+            onCancel: () => finish(grpc.status.CANCELLED, 'cancelled by the client'),
+          });
+        },
+        sendStatus: (status, next) => {
+          finish(status.code, status.details);
+          next(status);
+        },
+      });
+    };
+  }
+}
+
+function splitPath(path: string): { service: string; name: string } {
+  const slash = path.lastIndexOf('/');
+  return { service: path.slice(1, slash), name: path.slice(slash + 1) };
+}

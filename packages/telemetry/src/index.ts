@@ -1,0 +1,12 @@
+export { MetricsHttpServer, type MetricsHttpServerDeps, type HealthCheck, type HealthVerdict } from './metrics-http-server.js';
+export { parseListenAddress } from './listen-address.js';
+export { GrpcServerMetrics, type GrpcServerMetricsDeps, type GrpcServerInterceptorOptions } from './grpc-server-metrics.js';
+export { grpcClientTracing, tracingClientOptions } from './grpc-client-tracing.js';
+export { metadataGetter, metadataSetter } from './grpc-metadata-carrier.js';
+export { injectTraceHeaders, startHttpServerSpan } from './http-trace-context.js';
+export { TlsMetrics, handshakeFailureReason, type TlsMetricsDeps, type HandshakeFailureReason } from './tls-metrics.js';
+export { startTracing, tracingUrl, type Tracing, type TracingDeps } from './tracing.js';
+export { tracingConfigSchema, type TracingConfig } from './tracing-config.js';
+export { TRACER_NAME, tracer } from './tracer.js';
+export { context, propagation, trace, SpanKind, SpanStatusCode, type Context, type Span } from '@opentelemetry/api';
+export { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
