@@ -35,6 +35,22 @@ describe('ResponseEncoder', () => {
     expect(fromBytes.normal_task_response?.candidate_parents[0]?.task?.pieces).toHaveLength(300);
   });
 
+  it('re-encodes a parent when its state or pieces change', () => {
+    const { parents } = setup();
+    const encoder = new ResponseEncoder();
+    const parent = parents[1] as (typeof parents)[number];
+    const first = encoder.peerBytes(parent);
+    expect(encoder.peerBytes(parent)).toBe(first);
+    parent.finishPiece(3, 1);
+    const second = encoder.peerBytes(parent);
+    expect(second).not.toBe(first);
+    parent.fsm.fire('DownloadSucceeded');
+    expect(decode(encoder.normalTaskResponse([parent])).normal_task_response?.candidate_parents[0]).toMatchObject({
+      state: 'Succeeded',
+      pieces: [expect.objectContaining({ number: 3 })],
+    });
+  });
+
   it('re-encodes a host only when it is announced again', () => {
     const { world, parents } = setup();
     const encoder = new ResponseEncoder();

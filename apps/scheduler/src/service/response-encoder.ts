@@ -24,6 +24,7 @@ const encodeHosts = schedulerServiceDefinition.ListHosts.responseSerialize as (r
  */
 export class ResponseEncoder {
   private readonly tasks = new WeakMap<Task, { version: number; bytes: Buffer }>();
+  private readonly peers = new WeakMap<Peer, { key: string; bytes: Buffer }>();
   /** Keyed by the announced HostInfo object, which AnnounceHost replaces on every change. */
   private readonly hosts = new WeakMap<object, Buffer>();
 
@@ -46,11 +47,25 @@ export class ResponseEncoder {
     return bytes;
   }
 
+  /**
+   * The parent's own fields (without task and host). A parent is handed to many children: its bytes
+   * are kept until what a child needs from them changes (state, pieces, settings); `updated_at`
+   * may then be up to that long behind.
+   */
+  peerBytes(parent: Peer): Buffer {
+    const key = `${parent.state}|${parent.finishedPieces.size}|${parent.needBackToSource}|${parent.costMs}|${parent.priority}|${parent.concurrentPieceCount}|${parent.task.version}`;
+    const cached = this.peers.get(parent);
+    if (cached !== undefined && cached.key === key) return cached.bytes;
+    const { task: _task, host: _host, ...rest } = peerToProto(parent, { task: {} });
+    const bytes = encodePeer(rest);
+    this.peers.set(parent, { key, bytes });
+    return bytes;
+  }
+
   normalTaskResponse(parents: readonly Peer[]): Buffer {
     const parts: Buffer[] = [];
     for (const parent of parents) {
-      const { task: _task, host: _host, ...rest } = peerToProto(parent, { task: {} });
-      const peer = encodePeer(rest);
+      const peer = this.peerBytes(parent);
       const task = this.taskBytes(parent.task);
       const host = this.hostBytes(parent.host);
       const peerLength = peer.length + 1 + varintLength(task.length) + task.length + 1 + varintLength(host.length) + host.length;
