@@ -14,11 +14,15 @@ import {
   serverOptions,
   type HealthReporter,
 } from '@d7y/rpc';
+import { context, injectTraceHeaders, MetricsHttpServer, type HealthVerdict } from '@d7y/telemetry';
 import { grpcChannelCredentials, grpcServerCredentials, TlsSource } from '@d7y/tls';
 import type { DfdaemonConfig } from './config/dfdaemon-config.js';
 import { BackToSource } from './download/back-to-source.js';
-import { PieceFetcher } from './download/piece-fetcher.js';
-import { TaskManager } from './download/task-manager.js';
+import type { PieceFetcher } from './download/piece-fetcher.js';
+import { StorageProbe } from './health/storage-probe.js';
+import { DfdaemonMetrics } from './metrics/dfdaemon-metrics.js';
+import { ObservedPieceFetcher } from './metrics/observed-piece-fetcher.js';
+import { ObservedTaskManager } from './metrics/observed-task-manager.js';
 import { ProxyServer } from './proxy/proxy-server.js';
 import { TaskManagerAdapter } from './proxy/task-manager-adapter.js';
 import { BandwidthLimiter } from './rate-limit/bandwidth-limiter.js';
@@ -47,7 +51,12 @@ export interface DfdaemonAddresses {
   socketPath: string;
   healthPort: number;
   proxyPort: number;
+  /** 0 when metrics.enable is false. */
+  metricsPort: number;
 }
+
+/** How often the storage is probed for the gRPC health status (ms); GET /healthy probes each time. */
+const HEALTH_PROBE_INTERVAL_MS = 10_000;
 
 /**
  * The dfdaemon's composition: builds every component from the config, starts them in order
@@ -59,8 +68,10 @@ export class Dfdaemon {
   private readonly stack: (() => Promise<void> | void)[] = [];
   private hostInfo: HostInfo | undefined;
   private addresses: DfdaemonAddresses | undefined;
-  readonly tasks: TaskManager;
+  readonly tasks: ObservedTaskManager;
   readonly storage: Storage;
+  readonly metrics: DfdaemonMetrics;
+  private readonly storageProbe: StorageProbe;
   private readonly deps: DfdaemonDeps;
   private readonly pieceServer: PieceServer;
   private readonly serverTls: TlsSource;
@@ -91,7 +102,12 @@ export class Dfdaemon {
     this.clientTls = tls(c.upload.client.tlsDir);
     this.schedulerTls = tls(c.scheduler.tlsDir ?? c.upload.client.tlsDir);
 
+    this.metrics = new DfdaemonMetrics({ diskUsage: () => this.storage.diskUsage() });
+    const metrics = this.metrics;
+    this.storageProbe = new StorageProbe({ dir: c.storage.dir });
     this.storage = new Storage({
+      // traffic from the network is counted once, where its pieces are stored
+      onTaskOpened: (store) => store.onPiece((p) => metrics.pieceStored(p.trafficType, p.length)),
       dir: c.storage.dir,
       keep: c.storage.keep,
       logger: deps.logger,
@@ -104,7 +120,13 @@ export class Dfdaemon {
     this.limiters = [uploadLimiter, downloadLimiter, backToSourceLimiter];
     this.source = new SourceClient({ bodyTimeoutMs: c.download.pieceTimeout });
     const backToSource = new BackToSource({ source: this.source, limiters: [downloadLimiter, backToSourceLimiter], logger: deps.logger });
-    this.fetcher = new PieceFetcher({ tls: this.clientTls, pieceTimeoutMs: c.download.pieceTimeout });
+    this.fetcher = new ObservedPieceFetcher({
+      tls: this.clientTls,
+      pieceTimeoutMs: c.download.pieceTimeout,
+      metrics,
+      // the download's trace continues at the parent's piece server
+      headersFor: (taskId) => injectTraceHeaders({}, this.tasks.traceContextOf(taskId) ?? context.active()),
+    });
     this.pieceServer = new PieceServer({
       storage: this.storage,
       tls: this.serverTls,
@@ -113,6 +135,13 @@ export class Dfdaemon {
       logger: deps.logger,
       ip: c.storage.server.ip,
       port: c.storage.server.tcpPort,
+      observer: {
+        listening: (server) => metrics.tls.watchServer(server, 'pieces'),
+        served: (result, bytes) => {
+          metrics.uploadPieces.inc({ result });
+          if (bytes > 0) metrics.uploadTraffic.inc(bytes);
+        },
+      },
     });
 
     const host = (): HostInfo => {
@@ -148,7 +177,8 @@ export class Dfdaemon {
       });
     }
     const isSeed = c.seedPeer.enable;
-    this.tasks = new TaskManager({
+    this.tasks = new ObservedTaskManager({
+      metrics,
       storage: this.storage,
       source: this.source,
       backToSource,
@@ -187,6 +217,8 @@ export class Dfdaemon {
     }
     await this.storage.start();
     this.stack.push(() => this.storage.stop());
+    this.metrics.tls.trackCertificate(this.serverTls, 'upload_server');
+    if (this.clientTls !== this.serverTls) this.metrics.tls.trackCertificate(this.clientTls, 'upload_client');
 
     await this.pieceServer.start();
     this.stack.push(() => this.pieceServer.stop());
@@ -195,6 +227,7 @@ export class Dfdaemon {
     const upload = new grpc.Server(
       serverOptions({
         interceptors: [
+          this.metrics.grpc.interceptor({ server: 'upload' }),
           requestRateLimiter({
             global: { rps: c.upload.server.requestRateLimit, burst: c.upload.server.requestRateLimit },
             perClient: { rps: c.upload.server.requestRateLimitPerClient, burst: c.upload.server.requestRateLimitPerClient },
@@ -216,6 +249,7 @@ export class Dfdaemon {
     );
     const uploadHealth = addHealthService(upload);
     const uploadPort = await bind(upload, `${hostPort(c.upload.server.ip, c.upload.server.port)}`, grpcServerCredentials(this.serverTls));
+    this.metrics.tls.watchGrpcServer(upload, 'upload');
     this.stack.push(() => shutdown(upload, uploadHealth));
 
     const socketPath = c.download.server.socketPath;
@@ -223,6 +257,7 @@ export class Dfdaemon {
     const local = new grpc.Server(
       serverOptions({
         interceptors: [
+          this.metrics.grpc.interceptor({ server: 'download' }),
           requestRateLimiter({ global: { rps: c.download.server.requestRateLimit, burst: c.download.server.requestRateLimit } }).interceptor,
         ],
       }),
@@ -246,12 +281,37 @@ export class Dfdaemon {
       tasks: new TaskManagerAdapter({ tasks: this.tasks, storage: this.storage, logger: this.deps.logger }),
       // a generated interception CA lives with the daemon's data (key 0600, dir 0700)
       caDir: join(c.storage.dir, 'proxy-ca'),
+      observer: {
+        request: (req, res) => this.metrics.observeProxyRequest(req, res),
+        connect: () => this.metrics.observeProxyConnect(),
+      },
     });
     const { port: proxyPort } = await proxy.start();
     this.stack.push(() => proxy.stop());
 
-    const health = await startHealthServer(c.health.server.ip, c.health.server.port);
+    const health = await startHealthServer(c.health.server.ip, c.health.server.port, () => this.storageProbe.check());
     this.stack.push(() => new Promise<void>((resolve) => health.close(() => resolve())));
+    // gRPC health follows the storage too: a daemon that cannot store a piece is not serving
+    const probeTimer = setInterval(() => {
+      void this.storageProbe.check().then((v) => {
+        for (const reporter of [uploadHealth, localHealth]) reporter.setStatus('', v.healthy ? 'SERVING' : 'NOT_SERVING');
+        if (!v.healthy) this.log.warn({ reason: v.reason }, 'unhealthy');
+      });
+    }, HEALTH_PROBE_INTERVAL_MS);
+    probeTimer.unref();
+    this.stack.push(() => clearInterval(probeTimer));
+
+    let metricsPort = 0;
+    if (c.metrics.enable) {
+      const server = new MetricsHttpServer({
+        registry: this.metrics.registry,
+        addr: hostPort(c.metrics.server.ip, c.metrics.server.port),
+        logger: this.deps.logger,
+        allowReset: true,
+      });
+      metricsPort = await server.start();
+      this.stack.push(() => server.stop());
+    }
 
     this.hostInfo = {
       id: hostId,
@@ -285,7 +345,7 @@ export class Dfdaemon {
       await this.source.close();
       for (const l of this.limiters) l.close();
     });
-    this.addresses = { uploadPort, piecePort: this.pieceServer.port, socketPath, healthPort: (health.address() as AddressInfo).port, proxyPort };
+    this.addresses = { uploadPort, piecePort: this.pieceServer.port, socketPath, healthPort: (health.address() as AddressInfo).port, proxyPort, metricsPort };
     this.log.info({ hostId, ...this.addresses, seed: c.seedPeer.enable }, 'dfdaemon ready');
     return this.addresses;
   }
@@ -344,10 +404,17 @@ async function prepareSocket(path: string): Promise<void> {
   await rm(path, { force: true });
 }
 
-function startHealthServer(ip: string, port: number): Promise<HttpServer> {
+/** GET /healthy: 200 OK, or 503 with the reason when the check fails (unwritable storage). */
+function startHealthServer(ip: string, port: number, check: () => Promise<HealthVerdict>): Promise<HttpServer> {
   const server = createHttpServer((req, res) => {
-    if (req.method === 'GET' && req.url === '/healthy') res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
-    else res.writeHead(404).end();
+    if (req.method !== 'GET' || req.url !== '/healthy') {
+      res.writeHead(404).end();
+      return;
+    }
+    void check().then((v) => {
+      if (v.healthy) res.writeHead(200, { 'content-type': 'text/plain' }).end('OK');
+      else res.writeHead(503, { 'content-type': 'text/plain' }).end(`unhealthy: ${v.reason ?? 'unknown'}\n`);
+    });
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, exitOnConfigError, loadConfig } from '@d7y/config';
 import { createLogger, LOG_LEVELS } from '@d7y/logger';
+import { startTracing, type Tracing } from '@d7y/telemetry';
 import { dfdaemonConfigSchema } from './config/dfdaemon-config.js';
 import { Dfdaemon } from './dfdaemon.js';
 
@@ -47,7 +48,10 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ name: 'dfdaemon', level });
   let daemon: Dfdaemon;
+  let tracing: Tracing;
   try {
+    // first: spans of everything below go through the SDK when tracing.endpoint is set
+    tracing = await startTracing({ serviceName: 'dfdaemon', config: config.tracing, logger });
     daemon = new Dfdaemon({ config, logger });
     await daemon.start();
   } catch (err) {
@@ -60,13 +64,16 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    daemon.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'stop failed');
-        process.exit(1);
-      },
-    );
+    daemon
+      .stop()
+      .then(() => tracing.shutdown())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'stop failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import * as grpc from '@grpc/grpc-js';
 import { createDfdaemonDownloadClient, fromServiceError, type dfdaemon } from '@d7y/rpc';
+import { tracingClientOptions } from '@d7y/telemetry';
 import { DfdaemonError, ERRORS, errorCodeFromMessage, type ErrorCode } from '../errors.js';
 import { checkOutputPath } from '../download/task-exporter.js';
 import { DFGET_USAGE, parseDfgetArgs, type DfgetArgs } from './dfget-args.js';
@@ -35,7 +36,7 @@ export async function runDfget(argv: readonly string[], io: Io): Promise<number>
   if (socket?.isSocket() !== true) {
     return report(new DfdaemonError('DF_ERR_DAEMON_UNAVAILABLE', `dfdaemon is not running (no socket at ${args.endpoint})`), io);
   }
-  const client = createDfdaemonDownloadClient(`unix://${args.endpoint}`, grpc.credentials.createInsecure());
+  const client = createDfdaemonDownloadClient(`unix://${args.endpoint}`, grpc.credentials.createInsecure(), tracingClientOptions());
   try {
     return await download(client, args, io);
   } catch (err) {

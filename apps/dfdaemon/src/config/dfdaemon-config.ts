@@ -1,5 +1,6 @@
 import { hostname as osHostname, networkInterfaces } from 'node:os';
 import { byteSize, duration, z } from '@d7y/config';
+import { tracingConfigSchema } from '@d7y/telemetry';
 import { proxyConfigSchema } from '../proxy/proxy-config.js';
 
 // Upstream's code defaults (internals §5.1) unless a comment says otherwise. Durations are
@@ -145,6 +146,14 @@ const healthSchema = z
   })
   .prefault({});
 
+/** Prometheus /metrics (upstream :4002); off unless enabled, loopback unless configured. */
+const metricsSchema = z
+  .strictObject({
+    enable: z.boolean().default(false),
+    server: z.strictObject({ ip: z.string().default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(4002) }).prefault({}),
+  })
+  .prefault({});
+
 export const dfdaemonConfigSchema = z.strictObject({
   host: hostSchema,
   download: downloadSchema,
@@ -156,6 +165,9 @@ export const dfdaemonConfigSchema = z.strictObject({
   storage: storageSchema,
   gc: gcSchema,
   health: healthSchema,
+  metrics: metricsSchema,
+  /** OpenTelemetry export (OTLP/HTTP); off while tracing.endpoint is empty. */
+  tracing: tracingConfigSchema,
   /** HTTP(S) proxy and registry mirror (:4001). */
   proxy: proxyConfigSchema,
 });

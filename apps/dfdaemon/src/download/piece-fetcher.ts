@@ -8,6 +8,8 @@ export interface PieceFetcherDeps {
   /** download.pieceTimeout (ms): whole-piece deadline. */
   pieceTimeoutMs: number;
   dispatcher?: Dispatcher;
+  /** Extra request headers per task (trace context of the download the piece belongs to). */
+  headersFor?: (taskId: string) => Record<string, string>;
 }
 
 export interface ParentAddress {
@@ -26,9 +28,11 @@ export class PieceFetcher {
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private readonly pieceTimeoutMs: number;
+  private readonly headersFor: ((taskId: string) => Record<string, string>) | undefined;
 
   constructor(deps: PieceFetcherDeps) {
     this.pieceTimeoutMs = deps.pieceTimeoutMs;
+    this.headersFor = deps.headersFor;
     this.ownsDispatcher = deps.dispatcher === undefined;
     this.dispatcher =
       deps.dispatcher ??
@@ -56,6 +60,7 @@ export class PieceFetcher {
         path: `/pieces/${taskId}/${number}`,
         method: 'GET',
         signal: combined,
+        ...(this.headersFor === undefined ? {} : { headers: this.headersFor(taskId) }),
       });
     } catch (err) {
       if (signal?.aborted === true) throw err;

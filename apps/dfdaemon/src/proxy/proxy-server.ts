@@ -60,6 +60,13 @@ export interface ProxyServerDeps {
   /** Where a generated interception CA is kept (under the daemon's work dir). */
   caDir: string;
   limits?: Partial<ProxyLimits>;
+  /** Observation hooks (metrics): every request (also inside intercepted tunnels) and CONNECT. */
+  observer?: ProxyObserver;
+}
+
+export interface ProxyObserver {
+  request(req: IncomingMessage, res: ServerResponse): void;
+  connect(req: IncomingMessage): void;
 }
 
 /**
@@ -165,6 +172,7 @@ export class ProxyServer {
     const outer: ProxyHandler = c.server.basicAuth === undefined ? limited : basicAuth(c.server.basicAuth, limited);
 
     inner.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      this.deps.observer?.request(req, res);
       const ctx = contexts.get(req.socket);
       if (ctx === undefined) return replyError(res, 500, 'proxy', 'lost tunnel context');
       this.run(() => limited.request(req, res, ctx), res);
@@ -179,10 +187,12 @@ export class ProxyServer {
       socket.setTimeout(limits.idleTimeoutMs, () => socket.destroy());
     });
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      this.deps.observer?.request(req, res);
       this.run(() => outer.request(req, res, { clientIp: clientIp(req.socket) }), res);
     });
     server.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const s = socket as Socket;
+      this.deps.observer?.connect(req);
       s.setTimeout(limits.handshakeTimeoutMs, () => s.destroy()); // the tunnel sets its own once open
       Promise.resolve()
         .then(() => outer.connect(req, socket, head, { clientIp: clientIp(s) }))

@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { ConsistentHash } from '@d7y/core';
 import { createSchedulerClient, type scheduler } from '@d7y/rpc';
+import { tracingClientOptions } from '@d7y/telemetry';
 
 export interface SchedulerEndpoint {
   addr: string;
@@ -58,7 +59,7 @@ export class SchedulerPool {
         kept.delete(addr);
         return have;
       }
-      const e = { addr, client: createSchedulerClient(addr, this.credentials) };
+      const e = { addr, client: createSchedulerClient(addr, this.credentials, tracingClientOptions()) };
       added.push(e);
       return e;
     });

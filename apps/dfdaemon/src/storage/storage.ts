@@ -15,6 +15,8 @@ export interface StorageDeps {
   now?: () => number;
   openFile?: OpenFile;
   writeBufferBytes?: number;
+  /** Called for every task store created or reloaded (metrics subscribe to its pieces). */
+  onTaskOpened?: (store: TaskStore) => void;
 }
 
 export interface CreateTaskOptions {
@@ -45,6 +47,7 @@ export class Storage {
   private readonly now: () => number;
   private readonly openFile: OpenFile;
   private readonly writeBufferBytes: number | undefined;
+  private readonly onTaskOpened: ((store: TaskStore) => void) | undefined;
   private readonly tasks = new Map<string, TaskStore>();
   private readonly creating = new Map<string, Promise<TaskStore>>();
 
@@ -55,6 +58,7 @@ export class Storage {
     this.now = deps.now ?? Date.now;
     this.openFile = deps.openFile ?? ((p, f, m) => open(p, f, m));
     this.writeBufferBytes = deps.writeBufferBytes;
+    this.onTaskOpened = deps.onTaskOpened;
   }
 
   private get contentDir(): string {
@@ -188,6 +192,7 @@ export class Storage {
       throw storageError(err, `creating task ${o.id}`);
     }
     this.tasks.set(o.id, store);
+    this.onTaskOpened?.(store);
     return store;
   }
 
@@ -204,7 +209,10 @@ export class Storage {
       if (!isTaskId(id)) continue;
       try {
         const store = await this.loadTask(id);
-        if (store !== undefined) this.tasks.set(id, store);
+        if (store !== undefined) {
+          this.tasks.set(id, store);
+          this.onTaskOpened?.(store);
+        }
       } catch (err) {
         this.log.warn({ taskId: id, err }, 'dropping unreadable stored task');
         const p = this.paths(id);

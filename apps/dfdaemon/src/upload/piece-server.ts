@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { TLSSocket } from 'node:tls';
 import { isTaskId } from '@d7y/core';
 import type { Logger } from '@d7y/logger';
+import { context, SpanStatusCode, startHttpServerSpan } from '@d7y/telemetry';
 import { followReloads, httpsServerOptions, identityFromSocket, type TlsSource } from '@d7y/tls';
 import { throttle, type BandwidthLimiter } from '../rate-limit/bandwidth-limiter.js';
 import type { Storage } from '../storage/storage.js';
@@ -20,6 +21,15 @@ export interface PieceServerDeps {
   logger: Logger;
   ip: string;
   port: number;
+  observer?: PieceServerObserver;
+}
+
+/** Observation hooks (metrics); the piece server works the same without them. */
+export interface PieceServerObserver {
+  /** The https server, once created (to count TLS handshake failures). */
+  listening?(server: Server): void;
+  /** One request answered: success (bytes = piece bytes sent), failure (ended early) or refused (4xx). */
+  served?(result: 'success' | 'failure' | 'refused', bytes: number): void;
 }
 
 /** Header carrying the piece's sha256 (informational: downloaders verify against the scheduler's digest). */
@@ -60,6 +70,7 @@ export class PieceServer {
     server.keepAliveTimeout = 30_000;
     this.unfollow = followReloads(server, this.deps.tls);
     this.server = server;
+    this.deps.observer?.listening?.(server);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.deps.port, this.deps.ip, () => {
@@ -78,7 +89,28 @@ export class PieceServer {
     await new Promise<void>((resolve) => s.close(() => resolve()));
   }
 
+  /** One request in a SERVER span continuing the downloader's trace (traceparent header). */
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { span, ctx } = startHttpServerSpan('dfdaemon.upload_piece', req.headers, { 'url.path': (req.url ?? '').slice(0, 200) });
+    try {
+      await context.with(ctx, () => this.serve(req, res));
+    } finally {
+      span.setAttribute('http.response.status_code', res.statusCode);
+      const observer = this.deps.observer?.served;
+      if (res.statusCode >= 400) {
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        observer?.('refused', 0);
+      } else if (res.writableFinished) {
+        observer?.('success', Number(res.getHeader('content-length') ?? 0));
+      } else {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: 'ended early' });
+        observer?.('failure', 0);
+      }
+      span.end();
+    }
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const identity = identityFromSocket(req.socket as TLSSocket);
     if (identity?.role !== 'dfdaemon') {
       reply(res, 403, 'only dfdaemon identities may fetch pieces');
