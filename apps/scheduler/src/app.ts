@@ -6,12 +6,13 @@ import { schedulerHostname, type SchedulerConfig } from './config/config.js';
 import { Gc } from './gc/gc.js';
 import { GrpcSeedPeerClient } from './grpc/seed-peer-client.js';
 import { SchedulerServer } from './grpc/scheduler-server.js';
+import { MeteredScheduling } from './metrics/metered-scheduling.js';
 import { MetricsServer } from './metrics/metrics-server.js';
+import { SchedulerMetrics } from './metrics/scheduler-metrics.js';
 import { IdentityQuota } from './quota/identity-quota.js';
 import { Resource } from './resource/resource.js';
 import { SeedPeer } from './resource/seed-peer.js';
 import { DefaultEvaluator } from './scheduling/evaluator/default-evaluator.js';
-import { Scheduling } from './scheduling/scheduling.js';
 import { PeerAnnouncer } from './service/peer-announcer.js';
 import { SchedulerService } from './service/scheduler-service.js';
 
@@ -45,7 +46,10 @@ export function createSchedulerApp(config: SchedulerConfig, deps: SchedulerAppDe
     limits: { hostsPerIdentity: config.limits.hostsPerIdentity, peersPerIdentity: config.limits.peersPerIdentity },
   });
   const resource = new Resource({ quota, logger, maxTasks: config.limits.maxTasks, now });
-  const scheduling = new Scheduling({
+  // counted always (cheap); served on metrics.addr only when metrics.enable
+  const schedulerMetrics = new SchedulerMetrics();
+  const scheduling = new MeteredScheduling({
+    metrics: schedulerMetrics,
     config: {
       retryLimit: config.scheduler.retryLimit,
       retryBackToSourceLimit: config.scheduler.retryBackToSourceLimit,
@@ -101,6 +105,8 @@ export function createSchedulerApp(config: SchedulerConfig, deps: SchedulerAppDe
       maxQueuedMessages: config.limits.maxQueuedMessagesPerStream,
     },
     logger,
+    interceptors: [schedulerMetrics.grpc.interceptor({ server: 'scheduler', onMessage: schedulerMetrics.onMessage })],
+    onBound: (grpcServer) => schedulerMetrics.tls.watchGrpcServer(grpcServer, 'scheduler'),
   });
   const gc = new Gc({
     resource,
@@ -115,7 +121,7 @@ export function createSchedulerApp(config: SchedulerConfig, deps: SchedulerAppDe
     logger,
     now,
   });
-  const metrics = config.metrics.enable ? new MetricsServer({ resource, addr: config.metrics.addr, logger }) : undefined;
+  const metrics = config.metrics.enable ? new MetricsServer({ resource, addr: config.metrics.addr, logger, registry: schedulerMetrics.registry }) : undefined;
   let managerLink: Announcer | undefined;
 
   return {
@@ -127,6 +133,7 @@ export function createSchedulerApp(config: SchedulerConfig, deps: SchedulerAppDe
     },
     async start() {
       tls.start();
+      schedulerMetrics.tls.trackCertificate(tls, 'scheduler');
       seedPeer.start();
       const port = await server.start();
       gc.start();

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { exitOnConfigError, loadConfig } from '@d7y/config';
 import { createLogger } from '@d7y/logger';
+import { startTracing } from '@d7y/telemetry';
 import { TlsSource } from '@d7y/tls';
 import { createSchedulerApp } from './app.js';
 import { DEFAULT_CONFIG_PATH, schedulerConfigSchema } from './config/config.js';
@@ -40,19 +41,24 @@ async function main(): Promise<void> {
     process.stderr.write(`security.tlsDir: ${(err as Error).message}\n(create it with: dfcert init --dir <dir>, then point security.tlsDir at <dir>/scheduler)\n`);
     process.exit(1);
   }
+  // before the app: its spans go through the SDK when tracing.endpoint is set
+  const tracing = await startTracing({ serviceName: 'scheduler', config: config.tracing, logger });
   const app = createSchedulerApp(config, { logger, tls });
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping');
-    app.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'stop failed');
-        process.exit(1);
-      },
-    );
+    app
+      .stop()
+      .then(() => tracing.shutdown())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'stop failed');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -1,6 +1,7 @@
 import { hostname as osHostname } from 'node:os';
 import { isIP } from 'node:net';
 import { byteSize, duration, z } from '@d7y/config';
+import { tracingConfigSchema } from '@d7y/telemetry';
 
 // scheduler.yaml, with upstream's keys (internals §3.7) where upstream has them. Units: durations
 // are written "500ms"/"30s"/"1h" and held in milliseconds; sizes "4MiB" and held in bytes.
@@ -125,7 +126,7 @@ const metrics = z
   })
   .prefault({});
 
-export const schedulerConfigSchema = z.object({ server, scheduler, seedPeer, manager, security, host, limits, metrics });
+export const schedulerConfigSchema = z.object({ server, scheduler, seedPeer, manager, security, host, limits, metrics, tracing: tracingConfigSchema });
 
 export type SchedulerConfig = z.output<typeof schedulerConfigSchema>;
 

@@ -43,6 +43,10 @@ export interface SchedulerServerDeps {
   tls: TlsSource;
   config: SchedulerServerConfig;
   logger: Logger;
+  /** Extra server interceptors, innermost first (metrics, tracing). */
+  interceptors?: grpc.ServerInterceptor[];
+  /** Called once the server is bound (e.g. to watch its TLS handshakes). */
+  onBound?: (server: grpc.Server) => void;
 }
 
 /** scheduler.v2.Scheduler and grpc.health.v1.Health over mutual TLS. */
@@ -67,7 +71,7 @@ export class SchedulerServer {
       maxClients: 100_000,
     });
     this.server = new grpc.Server(
-      serverOptions({ maxReceiveMessageBytes: deps.config.maxReceiveMessageBytes }),
+      serverOptions({ maxReceiveMessageBytes: deps.config.maxReceiveMessageBytes, interceptors: deps.interceptors ?? [] }),
     );
     this.server.addService(announcePeerPassThrough(), this.handlers());
     this.health = addHealthService(this.server);
@@ -85,6 +89,7 @@ export class SchedulerServer {
       this.server.bindAsync(`${host}:${port}`, grpcServerCredentials(this.deps.tls), (err, bound) => (err ? reject(err) : resolve(bound)));
     });
     disableNagle(this.server);
+    this.deps.onBound?.(this.server);
     this.health.setStatus(SCHEDULER_SERVICE_NAME, 'SERVING');
     this.log.info({ address: `${host}:${this.boundPort}` }, 'scheduler gRPC listening (mTLS)');
     return this.boundPort;

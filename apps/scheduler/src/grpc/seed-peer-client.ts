@@ -2,6 +2,7 @@ import type { PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '@d7y/logger';
 import { checkHealth, createDfdaemonUploadClient, createHealthClient, fromServiceError, type dfdaemon, type health } from '@d7y/rpc';
+import { tracingClientOptions } from '@d7y/telemetry';
 import { TlsSourceCertificateProvider, identityFromCertificate, type TlsSource } from '@d7y/tls';
 import type { Download } from '../resource/download.js';
 import type { Host } from '../resource/host.js';
@@ -88,7 +89,7 @@ export class GrpcSeedPeerClient implements SeedPeerClient {
     });
     const connection = {
       address,
-      upload: createDfdaemonUploadClient(address, credentials),
+      upload: createDfdaemonUploadClient(address, credentials, tracingClientOptions()),
       health: createHealthClient(address, credentials),
     };
     this.connections.set(host.id, connection);

@@ -8,6 +8,8 @@ export interface MetricsServerDeps {
   /** host:port to listen on (plain HTTP, GET /metrics only). */
   addr: string;
   logger: Logger;
+  /** Registry shared with the other scheduler metrics (SchedulerMetrics); a new one by default. */
+  registry?: Registry;
 }
 
 /**
@@ -15,12 +17,13 @@ export interface MetricsServerDeps {
  * at scrape time from the resource, plus the process metrics of prom-client.
  */
 export class MetricsServer {
-  private readonly registry = new Registry();
+  private readonly registry: Registry;
   private readonly deps: MetricsServerDeps;
   private server: Server | undefined;
 
   constructor(deps: MetricsServerDeps) {
     this.deps = deps;
+    this.registry = deps.registry ?? new Registry();
     const { resource } = deps;
     collectDefaultMetrics({ register: this.registry, prefix: 'dragonfly_scheduler_' });
     new Gauge({
