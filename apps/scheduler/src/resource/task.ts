@@ -69,6 +69,8 @@ export class Task {
   readonly pieces = new Map<number, TrustedPiece>();
   /** Last time a seed peer failed this task (ms since epoch). */
   seedPeerFailedAt: number | undefined;
+  /** Download descriptions (task-id-check taskIdKey) already verified to yield this task's ID. */
+  readonly checkedIdKeys = new Set<string>();
   /** A seed peer download of this task is in flight. */
   seedPeerTriggered = false;
   readonly createdAt: number;

@@ -110,6 +110,21 @@ describe('PeerAnnouncer.register refusals', () => {
     expectCode(await errorOf(announcer.register(r.ids, r.download, r.caller)), 'DF_ERR_SCHEDULER_INVALID_ARGUMENT', /actual_piece_count 3/);
   });
 
+  it('still checks the task id of a different download once the task exists', async () => {
+    const { world, announcer } = setup();
+    const host = addHost(world, { hostname: 'h' });
+    const good = request(host, { priority: 3 });
+    await announcer.register(good.ids, good.download, good.caller);
+    const again = request(host, { priority: 3 });
+    await announcer.register(again.ids, again.download, again.caller);
+    const evil = request(host, { url: 'https://evil.example/other-content' });
+    expectCode(
+      await errorOf(announcer.register({ ...evil.ids, taskId: good.ids.taskId }, evil.download, evil.caller)),
+      'DF_ERR_SCHEDULER_INVALID_ARGUMENT',
+      /does not match the download/,
+    );
+  });
+
   it('refuses the same peer twice', async () => {
     const { world, announcer } = setup();
     const r = request(addHost(world, { hostname: 'h' }));
