@@ -6,6 +6,7 @@ import { assertNever } from '@d7y/core';
 import { createLogger } from '@d7y/logger';
 import type { Logger } from '@d7y/logger';
 import { EgressClient, readCaCert } from '@d7y/egress';
+import { MetricsHttpServer, startTracing, type Tracing } from '@d7y/telemetry';
 import { TlsSource, certificateDers } from '@d7y/tls';
 import type { FastifyInstance } from 'fastify';
 import { ApplicationRepository } from './applications/application-repository.js';
@@ -28,6 +29,7 @@ import type { DatabaseOptions } from './db/manager-database.js';
 import { seedDatabase } from './db/seed-database.js';
 import { managerHandlers } from './grpc/manager-handlers.js';
 import { ManagerGrpcServer } from './grpc/manager-grpc-server.js';
+import { ManagerMetrics } from './metrics/manager-metrics.js';
 import { PersonalAccessTokenRepository } from './personal-access-tokens/personal-access-token-repository.js';
 import { PersonalAccessTokenService } from './personal-access-tokens/personal-access-token-service.js';
 import { createRestServer } from './rest/create-rest-server.js';
@@ -88,6 +90,8 @@ export interface RunningManager {
   database: ManagerDatabase;
   /** Bound gRPC port (mTLS). */
   grpcPort: number;
+  /** Bound metrics port; 0 when metrics.enable is false. */
+  metricsPort: number;
   schedulerGc: SchedulerGc;
   stop(): Promise<void>;
 }
@@ -163,6 +167,9 @@ export async function startManager(config: ManagerConfig, deps: ManagerDeps): Pr
       },
     });
     stack.push(() => rest.app.close());
+    // counted always (cheap); served on metrics.addr only when metrics.enable
+    const metrics = new ManagerMetrics();
+    metrics.instrument(rest.app);
 
     const schedulerService = new SchedulerService({ schedulers, clusters: schedulerClusters });
     const schedulerClusterService = new SchedulerClusterService({ clusters: schedulerClusters, schedulers, seedPeerClusters });
@@ -173,6 +180,7 @@ export async function startManager(config: ManagerConfig, deps: ManagerDeps): Pr
     const grpcTls = deps.grpcTls ?? TlsSource.fromDir(config.server.grpc.tlsDir, { logger: log.child({ component: 'tls' }) });
     grpcTls.start();
     stack.push(() => grpcTls.stop());
+    metrics.tls.trackCertificate(grpcTls, 'grpc');
 
     // Jobs: preheat resolves images through the guarded egress client, then drives peers over mTLS
     // with this manager's certificate (role manager).
@@ -262,6 +270,8 @@ export async function startManager(config: ManagerConfig, deps: ManagerDeps): Pr
         port: config.server.grpc.port,
         requestRateLimit: { global: config.server.grpc.requestRateLimit, perClient: config.server.grpc.requestRateLimitPerClient },
       },
+      interceptors: [metrics.grpc.interceptor({ server: 'manager' })],
+      onBound: (server) => metrics.tls.watchGrpcServer(server, 'grpc'),
     });
     const grpcPort = await grpcServer.start();
     stack.push(() => grpcServer.stop());
@@ -279,6 +289,7 @@ export async function startManager(config: ManagerConfig, deps: ManagerDeps): Pr
     const bound = rest.app.server.address();
     const boundPort = typeof bound === 'object' && bound !== null ? bound.port : restAddr.port;
     if (restTls !== undefined) {
+      metrics.tls.watchServer(rest.app.server as unknown as TlsServer, 'rest');
       const reloader = new RestTlsReloader({
         server: rest.app.server as unknown as TlsServer,
         certFile: tlsFiles.cert,
@@ -293,7 +304,14 @@ export async function startManager(config: ManagerConfig, deps: ManagerDeps): Pr
     const restUrl = `${tlsFiles.cert === '' ? 'http' : 'https'}://${restAddr.host === '0.0.0.0' ? '127.0.0.1' : restAddr.host}:${boundPort}`;
     log.info({ url: restUrl }, 'manager REST API listening');
 
-    return { rest: rest.app, restRoutes: rest.routes, restUrl, database, grpcPort, schedulerGc, stop };
+    let metricsPort = 0;
+    if (config.metrics.enable) {
+      const metricsServer = new MetricsHttpServer({ registry: metrics.registry, addr: config.metrics.addr, logger: log });
+      metricsPort = await metricsServer.start();
+      stack.push(() => metricsServer.stop());
+    }
+
+    return { rest: rest.app, restRoutes: rest.routes, restUrl, database, grpcPort, metricsPort, schedulerGc, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -313,7 +331,10 @@ async function runCli(argv: readonly string[]): Promise<void> {
   }
   const logger = createLogger({ name: 'manager', level: config.server.logLevel });
   let running: RunningManager;
+  let tracing: Tracing;
   try {
+    // before the manager: its spans go through the SDK when tracing.endpoint is set
+    tracing = await startTracing({ serviceName: 'manager', config: config.tracing, logger });
     running = await startManager(config, { logger, initialRootPassword: process.env.DRAGONFLY_INITIAL_ROOT_PASSWORD });
   } catch (err) {
     if (err instanceof JwtKeyError) exitOnConfigError(err);
@@ -322,10 +343,13 @@ async function runCli(argv: readonly string[]): Promise<void> {
   }
   const shutdown = (signal: string): void => {
     logger.info({ signal }, 'stopping');
-    running.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    running
+      .stop()
+      .then(() => tracing.shutdown())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

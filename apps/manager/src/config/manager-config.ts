@@ -1,5 +1,6 @@
 import { byteSize, duration, z } from '@d7y/config';
 import { EgressPolicy } from '@d7y/egress';
+import { tracingConfigSchema } from '@d7y/telemetry';
 
 // manager.yaml: upstream's keys (internals §4.9) and defaults unless a comment says otherwise.
 // Durations are milliseconds and sizes bytes after parsing ("48h", "1MiB" in YAML).
@@ -136,7 +137,10 @@ export const managerConfigSchema = z.strictObject({
   auth: authSchema,
   database: databaseSchema,
   job: jobSchema,
-  metrics: z.strictObject({ enable: z.boolean().default(false), addr: z.string().default(':8000') }).prefault({}),
+  /** Prometheus /metrics (upstream :8000, off by default); loopback unless configured. */
+  metrics: z.strictObject({ enable: z.boolean().default(false), addr: z.string().default('127.0.0.1:8000') }).prefault({}),
+  /** OpenTelemetry export (OTLP/HTTP); off while tracing.endpoint is empty. */
+  tracing: tracingConfigSchema,
   network: z.strictObject({ enableIPv6: z.boolean().default(false) }).prefault({}),
 });
 

@@ -24,7 +24,17 @@ export class ManagerGrpcServer {
   private readonly health: HealthReporter;
   private boundPort = 0;
 
-  constructor(deps: { logger: Logger; tls: TlsSource; handlers: manager.ManagerHandlers; options: ManagerGrpcServerOptions }) {
+  private readonly onBound: ((server: grpc.Server) => void) | undefined;
+
+  /** `interceptors` run innermost first, before the rate limiter (metrics, tracing); `onBound` sees the bound server. */
+  constructor(deps: {
+    logger: Logger;
+    tls: TlsSource;
+    handlers: manager.ManagerHandlers;
+    options: ManagerGrpcServerOptions;
+    interceptors?: grpc.ServerInterceptor[];
+    onBound?: (server: grpc.Server) => void;
+  }) {
     this.log = deps.logger.child({ component: 'grpc' });
     this.tls = deps.tls;
     this.options = deps.options;
@@ -32,7 +42,8 @@ export class ManagerGrpcServer {
       global: { rps: deps.options.requestRateLimit.global, burst: deps.options.requestRateLimit.global },
       perClient: { rps: deps.options.requestRateLimit.perClient, burst: deps.options.requestRateLimit.perClient },
     });
-    this.server = new grpc.Server(serverOptions({ interceptors: [limiter.interceptor] }));
+    this.onBound = deps.onBound;
+    this.server = new grpc.Server(serverOptions({ interceptors: [...(deps.interceptors ?? []), limiter.interceptor] }));
     this.server.addService(managerServiceDefinition, deps.handlers);
     this.health = addHealthService(this.server);
     this.health.setStatus(MANAGER_SERVICE_NAME, 'NOT_SERVING');
@@ -45,6 +56,7 @@ export class ManagerGrpcServer {
     for (let port = start; port <= Math.max(start, end); port++) {
       try {
         this.boundPort = await this.bind(port);
+        this.onBound?.(this.server);
         this.health.setStatus(MANAGER_SERVICE_NAME, 'SERVING');
         this.log.info({ port: this.boundPort }, 'manager gRPC listening (mTLS)');
         return this.boundPort;
