@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   let tracing: Tracing;
   try {
     // first: spans of everything below go through the SDK when tracing.endpoint is set
-    tracing = await startTracing({ serviceName: 'dfdaemon', config: config.tracing, logger });
+    tracing = await startTracing({ serviceName: 'dfdaemon', config: config.tracing, logger, resourceAttributes: { 'host.name': config.host.hostname } });
     daemon = new Dfdaemon({ config, logger });
     await daemon.start();
   } catch (err) {

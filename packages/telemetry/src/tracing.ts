@@ -6,6 +6,8 @@ export interface TracingDeps {
   serviceName: string;
   config: TracingConfig;
   logger: Logger;
+  /** Extra resource attributes, e.g. `host.name` (tells the spans of two dfdaemons apart). */
+  resourceAttributes?: Record<string, string>;
 }
 
 export interface Tracing {
@@ -36,7 +38,7 @@ export async function startTracing(deps: TracingDeps): Promise<Tracing> {
   const url = tracingUrl(config);
   const exporter = new OTLPTraceExporter({ url, headers: { ...config.headers } });
   const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({ 'service.name': deps.serviceName }),
+    resource: resourceFromAttributes({ ...deps.resourceAttributes, 'service.name': deps.serviceName }),
     spanProcessors: [new BatchSpanProcessor(exporter, { scheduledDelayMillis: EXPORT_DELAY_MS })],
   });
   provider.register();
