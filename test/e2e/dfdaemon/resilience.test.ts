@@ -155,9 +155,11 @@ describe('e2e: failures across processes', () => {
     expect(r.code).toBe(6);
     expect(r.stderr).toMatch(/no space/i);
     await expect(stat(out)).rejects.toThrow();
-    // Still alive and answering; and a small download works once space allows it.
+    // Still alive and answering: /healthy says the storage cannot take writes, and why.
+    expect(peer.proc.child.exitCode).toBeNull();
     const res = await fetch(`http://127.0.0.1:${peer.ports.healthPort}/healthy`);
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(503);
+    expect(await res.text()).toMatch(/storage/);
     const metas = (await readdir(join(data, 'metadata', 'tasks'))).filter((n) => n.endsWith('.json'));
     expect(metas).toHaveLength(1);
     // The metadata may not even be rewritable on a full disk; what matters is that it never says finished.

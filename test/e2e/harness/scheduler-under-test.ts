@@ -18,6 +18,9 @@ export interface SchedulerUnderTest {
 export async function startScheduler(cluster: E2eCluster): Promise<SchedulerUnderTest> {
   if (isBuilt('scheduler') && process.env.D7Y_E2E_FAKE_SCHEDULER === undefined) {
     const s = await cluster.scheduler('scheduler', {
+      // Generous scheduling rounds (≈ 5 s) so a slow CI machine still sees the seed peer register
+      // before a child is sent to the source.
+      scheduler: { retryBackToSourceLimit: 10, retryLimit: 12 },
       seedPeer: { healthCheckInterval: '1s' },
     });
     return { address: s.address, kind: 'real', kill: () => s.kill() };

@@ -377,9 +377,9 @@ export class TaskStore {
     this.metaValue = { ...this.metaValue, updatedAt: this.now() };
   }
 
-  /** Reads bytes [start, endInclusive] of the content file, 1 MiB at a time. */
-  createReadStream(start: number, endInclusive: number): ReadStream {
-    return createReadStream(this.contentPath, { start, end: endInclusive, highWaterMark: READ_HIGH_WATER_MARK });
+  /** Reads bytes [start, endInclusive] of the content file, `chunkBytes` (default 1 MiB) at a time. */
+  createReadStream(start: number, endInclusive: number, chunkBytes = READ_HIGH_WATER_MARK): ReadStream {
+    return createReadStream(this.contentPath, { start, end: endInclusive, highWaterMark: chunkBytes });
   }
 
   /** Calls `listener` for every piece recorded from now on. Returns the unsubscribe function. */
