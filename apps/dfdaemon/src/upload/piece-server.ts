@@ -54,6 +54,8 @@ export class PieceServer {
   private server: Server | undefined;
   private unfollow: (() => void) | undefined;
   private active = 0;
+  /** Piece bytes sent per answered request (for the observer). */
+  private readonly sentBytes = new WeakMap<ServerResponse, number>();
 
   constructor(deps: PieceServerDeps) {
     this.deps = deps;
@@ -107,7 +109,7 @@ export class PieceServer {
         span.setStatus({ code: SpanStatusCode.ERROR });
         observer?.('refused', 0);
       } else if (res.writableFinished) {
-        observer?.('success', Number(res.getHeader('content-length') ?? 0));
+        observer?.('success', this.sentBytes.get(res) ?? 0);
       } else {
         span.setStatus({ code: SpanStatusCode.ERROR, message: 'ended early' });
         observer?.('failure', 0);
@@ -179,6 +181,7 @@ export class PieceServer {
       // Byte mode with a small buffer: an object-mode Readable.from would queue 16 chunks (16 MiB)
       // per child, which is what a parent serving many children must not hold.
       await pipeline(Readable.from(throttle(file, [this.deps.uploadLimiter]), { objectMode: false, highWaterMark: 256 * 1024 }), res);
+      this.sentBytes.set(res, to - from + 1);
     } catch (err) {
       // The downloader went away or the file vanished (deleted task): nothing to answer anymore.
       this.log.debug({ taskId, piece: number, err }, 'piece upload ended early');
