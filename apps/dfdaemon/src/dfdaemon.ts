@@ -27,7 +27,9 @@ import { ProxyServer } from './proxy/proxy-server.js';
 import { TaskManagerAdapter } from './proxy/task-manager-adapter.js';
 import { BandwidthLimiter } from './rate-limit/bandwidth-limiter.js';
 import { HostAnnouncer, type HostInfo } from './scheduler/host-announcer.js';
-import { ManagerDynconfig } from './scheduler/manager-dynconfig.js';
+import { DynconfigCache } from './dynconfig/dynconfig-cache.js';
+import { SeedPeerRegistration } from './dynconfig/seed-peer-registration.js';
+import { ManagerDynconfig, parseCachedSchedulerList } from './scheduler/manager-dynconfig.js';
 import { PeerToPeerDownloader } from './scheduler/p2p-downloader.js';
 import { SchedulerPool } from './scheduler/scheduler-pool.js';
 import { downloadServiceHandlers } from './service/download-service.js';
@@ -167,13 +169,27 @@ export class Dfdaemon {
       });
     }
     if (c.manager.addr !== '' && this.pool !== undefined && this.announcer !== undefined) {
+      const managerClient = createManagerClient(c.manager.addr, grpcChannelCredentials(tls(c.manager.tlsDir ?? c.upload.client.tlsDir)));
       this.dynconfig = new ManagerDynconfig({
-        client: createManagerClient(c.manager.addr, grpcChannelCredentials(tls(c.manager.tlsDir ?? c.upload.client.tlsDir))),
+        client: managerClient,
         pool: this.pool,
         announcer: this.announcer,
         host,
         logger: deps.logger,
         refreshIntervalMs: c.dynconfig.refreshInterval,
+        cache: new DynconfigCache({ path: join(c.storage.dir, 'dynconfig', 'schedulers.json'), parse: parseCachedSchedulerList, logger: deps.logger }),
+        ...(c.seedPeer.enable
+          ? {
+              seedPeer: new SeedPeerRegistration({
+                client: managerClient,
+                host,
+                type: c.seedPeer.type,
+                clusterId: c.seedPeer.clusterID,
+                keepAliveIntervalMs: c.seedPeer.keepaliveInterval,
+                logger: deps.logger,
+              }),
+            }
+          : {}),
       });
     }
     const isSeed = c.seedPeer.enable;

@@ -103,6 +103,10 @@ const seedPeerSchema = z
   .strictObject({
     enable: z.boolean().default(false),
     type: z.enum(['super', 'strong', 'weak']).default('super'),
+    /** The manager's seed peer cluster this seed registers in (UpdateSeedPeer). */
+    clusterID: z.number().int().min(1).default(1),
+    /** KeepAlive message period to the manager (upstream seed_peer.keepalive_interval). */
+    keepaliveInterval: duration().default(15_000),
   })
   .prefault({});
 
