@@ -124,7 +124,10 @@ describe(`dfget benchmarks (${SIZE / MiB} MiB file, nginx origin, loopback)`, ()
     record('third peer, no scheduler (from origin)', c.seconds, SIZE);
   });
 
-  it('one daemon serving the task to 8 peers at once: its RSS', async () => {
+  it.each([
+    ['right after its own download', false],
+    ['restarted first (storage.keep), serving only', true],
+  ])('one daemon serving the task to 8 peers at once (%s): its RSS', async (label, restart) => {
     const cluster = await E2eCluster.create('bench-rss');
     clusters.push(cluster);
     const nginx = await cluster.nginx();
@@ -133,6 +136,7 @@ describe(`dfget benchmarks (${SIZE / MiB} MiB file, nginx origin, loopback)`, ()
     const scheduler = await startScheduler(cluster);
     const seed = await cluster.dfdaemon({ hostname: 'seed-1', schedulers: [scheduler.address], seed: true });
     await timedDfget(seed.socketPath, url, join(cluster.root, 'seed-out'));
+    if (restart) await seed.restart();
     // The children keep their copies on tmpfs: this row measures the parent, not 8 GiB of disk writes.
     const shm = join('/dev/shm', `d7y-bench-rss-${process.pid}`);
     cluster.onStop(() => rm(shm, { recursive: true, force: true }));
@@ -148,7 +152,7 @@ describe(`dfget benchmarks (${SIZE / MiB} MiB file, nginx origin, loopback)`, ()
     const secs = (performance.now() - t0) / 1000;
     clearInterval(sampler);
     for (const r of results) if (r.code !== 0) throw new Error(r.stderr);
-    record('8 peers at once from one parent (aggregate)', secs, SIZE * 8, `parent RSS before ${before.toFixed(0)} MiB, max ${max.toFixed(0)} MiB`);
+    record(`8 peers at once from one parent, ${label}`, secs, SIZE * 8, `parent RSS before ${before.toFixed(0)} MiB, max ${max.toFixed(0)} MiB`);
   });
 
   it('a bandwidth limit of N bytes/s over ~10 s', async () => {
