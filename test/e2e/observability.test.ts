@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { request } from 'node:http';
 import { connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { E2eCluster } from './harness/cluster.js';
@@ -36,6 +37,7 @@ describe('e2e observability: metrics after a P2P download (seed + 2 peers)', () 
   const body = randomBytes(24 * MiB + 12345);
   let path: string;
   let ca: string;
+  let proxyPort: number;
 
   beforeAll(async () => {
     assertBuilt('dfdaemon', 'dfget', 'dfcert', 'scheduler');
@@ -49,9 +51,12 @@ describe('e2e observability: metrics after a P2P download (seed + 2 peers)', () 
       seedPeer: { healthCheckInterval: '1s' },
       metrics: { enable: true, addr: `127.0.0.1:${schedulerMetrics}` },
     });
+    proxyPort = await freePort();
     for (const [hostname, seed] of [['seed-1', true], ['peer-1', false], ['peer-2', false]] as const) {
       const metrics = await freePort();
-      const d = await cluster.dfdaemon({ hostname, seed, schedulers: [scheduler.address], config: { metrics: { enable: true, server: { port: metrics } } } });
+      // peer-1's proxy on a known port, with a small per-client budget (2 requests, 2 per second)
+      const proxy = hostname === 'peer-1' ? { proxy: { server: { port: proxyPort, requestRateLimitPerClient: 2 } } } : {};
+      const d = await cluster.dfdaemon({ hostname, seed, schedulers: [scheduler.address], config: { metrics: { enable: true, server: { port: metrics } }, ...proxy } });
       daemons.push({ d, metrics });
     }
   }, 60_000);
@@ -109,6 +114,28 @@ describe('e2e observability: metrics after a P2P download (seed + 2 peers)', () 
       await until(async () => (await failures(c.metrics, c.prefix, c.server)) > before, 5_000);
       expect(await failures(c.metrics, c.prefix, c.server), c.server).toBe(before + 1);
     }
+  }, 30_000);
+
+  it('counts proxy requests by result, rate-limit rejections included, as the clients saw them', async () => {
+    const { metrics } = daemons[1] as (typeof daemons)[0];
+    const viaProxy = (): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: proxyPort, method: 'GET', path: nginx.url(path) }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const statuses = await Promise.all([1, 2, 3, 4, 5].map(() => viaProxy()));
+    const ok = statuses.filter((s) => s === 200).length;
+    const limited = statuses.filter((s) => s === 429).length;
+    expect(ok + limited, String(statuses)).toBe(5);
+    expect(limited).toBeGreaterThanOrEqual(1);
+    const counted = async (result: string): Promise<number> => sum(await scrape(metrics), `${D}proxy_request_total`, { method: 'GET', result });
+    await until(async () => (await counted('success')) + (await counted('rate_limited')) === 5, 5_000);
+    expect(await counted('success')).toBe(ok);
+    expect(await counted('rate_limited')).toBe(limited);
   }, 30_000);
 
   it('GET /healthy says 503 once the storage directory cannot take a file', async () => {
