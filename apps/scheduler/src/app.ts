@@ -1,8 +1,13 @@
+import { join } from 'node:path';
 import { createManagerClient } from '@d7y/rpc';
 import type { Logger } from '@d7y/logger';
 import { TlsSource, grpcChannelCredentials } from '@d7y/tls';
 import { Announcer } from './announcer/announcer.js';
 import { schedulerHostname, type SchedulerConfig } from './config/config.js';
+import { applyDynconfig } from './dynconfig/apply-dynconfig.js';
+import { DynconfigCache } from './dynconfig/dynconfig-cache.js';
+import { parseDynconfigData } from './dynconfig/dynconfig-data.js';
+import { SchedulerDynconfig } from './dynconfig/scheduler-dynconfig.js';
 import { Gc } from './gc/gc.js';
 import { GrpcSeedPeerClient } from './grpc/seed-peer-client.js';
 import { SchedulerServer } from './grpc/scheduler-server.js';
@@ -13,8 +18,9 @@ import { IdentityQuota } from './quota/identity-quota.js';
 import { Resource } from './resource/resource.js';
 import { SeedPeer } from './resource/seed-peer.js';
 import { DefaultEvaluator } from './scheduling/evaluator/default-evaluator.js';
+import type { SchedulingConfig } from './scheduling/scheduling.js';
 import { PeerAnnouncer } from './service/peer-announcer.js';
-import { SchedulerService } from './service/scheduler-service.js';
+import { SchedulerService, type SchedulerServiceConfig } from './service/scheduler-service.js';
 
 export interface SchedulerAppDeps {
   logger: Logger;
@@ -28,6 +34,11 @@ export interface SchedulerApp {
   seedPeer: SeedPeer;
   gc: Gc;
   announcer: Announcer | undefined;
+  /** The manager's dynconfig; undefined without manager.addr or before start. */
+  dynconfig: SchedulerDynconfig | undefined;
+  /** Live limits (scheduler.yaml values, overridden by the manager's dynconfig). */
+  schedulingConfig: Readonly<SchedulingConfig>;
+  serviceConfig: Readonly<SchedulerServiceConfig>;
   /** Starts everything in order; resolves with the bound gRPC port. */
   start(): Promise<number>;
   /** Stops everything in reverse order. */
@@ -48,15 +59,18 @@ export function createSchedulerApp(config: SchedulerConfig, deps: SchedulerAppDe
   const resource = new Resource({ quota, logger, maxTasks: config.limits.maxTasks, now });
   // counted always (cheap); served on metrics.addr only when metrics.enable
   const schedulerMetrics = new SchedulerMetrics();
+  // live objects: the manager's dynconfig rewrites their limits (see applyDynconfig)
+  const schedulingConfig: SchedulingConfig = {
+    retryLimit: config.scheduler.retryLimit,
+    retryBackToSourceLimit: config.scheduler.retryBackToSourceLimit,
+    retryIntervalMs: config.scheduler.retryInterval,
+    candidateParentLimit: config.scheduler.candidateParentLimit,
+    filterParentLimit: config.scheduler.filterParentLimit,
+  };
+  const serviceConfig: SchedulerServiceConfig = { peerLoadLimit: config.scheduler.peerLoadLimit, seedPeerLoadLimit: config.seedPeer.loadLimit };
   const scheduling = new MeteredScheduling({
     metrics: schedulerMetrics,
-    config: {
-      retryLimit: config.scheduler.retryLimit,
-      retryBackToSourceLimit: config.scheduler.retryBackToSourceLimit,
-      retryIntervalMs: config.scheduler.retryInterval,
-      candidateParentLimit: config.scheduler.candidateParentLimit,
-      filterParentLimit: config.scheduler.filterParentLimit,
-    },
+    config: schedulingConfig,
     evaluator: new DefaultEvaluator(),
     logger,
   });
@@ -87,7 +101,7 @@ export function createSchedulerApp(config: SchedulerConfig, deps: SchedulerAppDe
   });
   const service = new SchedulerService({
     resource,
-    config: { peerLoadLimit: config.scheduler.peerLoadLimit, seedPeerLoadLimit: config.seedPeer.loadLimit },
+    config: serviceConfig,
     logger,
   });
   const server = new SchedulerServer({
@@ -123,6 +137,7 @@ export function createSchedulerApp(config: SchedulerConfig, deps: SchedulerAppDe
   });
   const metrics = config.metrics.enable ? new MetricsServer({ resource, addr: config.metrics.addr, logger, registry: schedulerMetrics.registry }) : undefined;
   let managerLink: Announcer | undefined;
+  let dynconfig: SchedulerDynconfig | undefined;
 
   return {
     resource,
@@ -131,6 +146,11 @@ export function createSchedulerApp(config: SchedulerConfig, deps: SchedulerAppDe
     get announcer() {
       return managerLink;
     },
+    get dynconfig() {
+      return dynconfig;
+    },
+    schedulingConfig,
+    serviceConfig,
     async start() {
       tls.start();
       schedulerMetrics.tls.trackCertificate(tls, 'scheduler');
@@ -159,12 +179,30 @@ export function createSchedulerApp(config: SchedulerConfig, deps: SchedulerAppDe
           logger,
         });
         await managerLink.start();
+        dynconfig = new SchedulerDynconfig({
+          client: createManagerClient(config.manager.addr, grpcChannelCredentials(tls)),
+          hostname: schedulerHostname(config),
+          ip: config.server.advertiseIP,
+          schedulerClusterId: config.manager.schedulerClusterID,
+          refreshIntervalMs: config.dynConfig.refreshInterval,
+          cache: new DynconfigCache({ path: join(config.server.cacheDir, 'dynconfig.json'), parse: parseDynconfigData, logger }),
+          onChange: (data) =>
+            applyDynconfig(data, { scheduling: schedulingConfig, service: serviceConfig }, {
+              candidateParentLimit: config.scheduler.candidateParentLimit,
+              filterParentLimit: config.scheduler.filterParentLimit,
+              peerLoadLimit: config.scheduler.peerLoadLimit,
+              seedPeerLoadLimit: config.seedPeer.loadLimit,
+            }),
+          logger,
+        });
+        await dynconfig.start();
       }
       if (metrics) await metrics.start();
       return port;
     },
     async stop() {
       if (metrics) await metrics.stop();
+      dynconfig?.stop();
       managerLink?.stop();
       await server.stop();
       gc.stop();

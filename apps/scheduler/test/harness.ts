@@ -20,8 +20,10 @@ import { schedulerConfigSchema, type SchedulerConfig } from '../src/config/confi
 export const PIECE = 4 * 1024 * 1024;
 
 export class Pki {
-  readonly ca: CertificateAuthority = createCa({ commonName: 'test-ca' });
   private readonly cache = new Map<string, TlsSource>();
+
+  /** `ca`: another service's CA when the test needs one trust domain (e.g. a real manager's). */
+  constructor(readonly ca: CertificateAuthority = createCa({ commonName: 'test-ca' })) {}
 
   /** Material for `<role>/<hostname>`, SANs localhost and 127.0.0.1. */
   tls(role: ServiceRole, hostname: string): TlsSource {

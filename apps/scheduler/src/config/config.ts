@@ -25,6 +25,15 @@ const server = z
     /** RPC calls per second accepted from all clients together (upstream 4000). */
     requestRateLimit: positiveInt.default(4000),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Holds the manager's last good dynconfig answer (dynconfig.json, 0600; the directory 0700). */
+    cacheDir: z.string().min(1).default('/var/cache/dragonfly/scheduler'),
+  })
+  .prefault({});
+
+/** Upstream's dynConfig: how often the manager's cluster config is read again (GetScheduler). */
+const dynConfig = z
+  .object({
+    refreshInterval: duration().prefault('1m'),
   })
   .prefault({});
 
@@ -126,7 +135,7 @@ const metrics = z
   })
   .prefault({});
 
-export const schedulerConfigSchema = z.object({ server, scheduler, seedPeer, manager, security, host, limits, metrics, tracing: tracingConfigSchema });
+export const schedulerConfigSchema = z.object({ server, scheduler, seedPeer, manager, dynConfig, security, host, limits, metrics, tracing: tracingConfigSchema });
 
 export type SchedulerConfig = z.output<typeof schedulerConfigSchema>;
 

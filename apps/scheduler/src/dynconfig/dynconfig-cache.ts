@@ -1,0 +1,69 @@
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { Logger } from '@d7y/logger';
+
+export interface DynconfigCacheDeps<T> {
+  /** File holding the last good answer (JSON); its directory is created 0700. */
+  path: string;
+  /** Validates what was read back; throws (with a reason) when the file does not hold a T. */
+  parse: (value: unknown) => T;
+  logger: Logger;
+}
+
+/**
+ * The manager's last good answer on disk, so that a restart while the manager is down starts from
+ * it (upstream's scheduler keeps it in memory only since 2023). Written atomically (temporary
+ * file, fsync, rename), mode 0600. A missing or corrupt file is "no cache", never a start failure.
+ */
+export class DynconfigCache<T> {
+  private readonly d: DynconfigCacheDeps<T>;
+  private readonly log: Logger;
+
+  constructor(deps: DynconfigCacheDeps<T>) {
+    this.d = deps;
+    this.log = deps.logger.child({ component: 'dynconfig-cache' });
+  }
+
+  get path(): string {
+    return this.d.path;
+  }
+
+  async load(): Promise<T | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.d.path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.log.warn({ path: this.d.path, err: (err as Error).message }, 'cannot read the dynconfig cache');
+      return undefined;
+    }
+    try {
+      return this.d.parse(JSON.parse(text));
+    } catch (err) {
+      this.log.warn({ path: this.d.path, err: (err as Error).message }, 'ignoring a corrupt dynconfig cache');
+      return undefined;
+    }
+  }
+
+  async save(value: T): Promise<void> {
+    const dir = dirname(this.d.path);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const tmp = `${this.d.path}.tmp-${process.pid}`;
+    const fh = await open(tmp, 'w', 0o600);
+    try {
+      await fh.writeFile(`${JSON.stringify(value)}\n`);
+      await fh.sync();
+    } catch (err) {
+      await fh.close().catch(() => undefined);
+      await unlink(tmp).catch(() => undefined);
+      throw err;
+    }
+    await fh.close();
+    await rename(tmp, this.d.path);
+    const dh = await open(dir, 'r');
+    try {
+      await dh.sync();
+    } finally {
+      await dh.close();
+    }
+  }
+}
