@@ -342,6 +342,14 @@ export class Dfdaemon {
       disableShared: c.upload.disableShared,
       uploadBytesPerSecond: c.upload.bandwidthLimit,
     };
+    // Clients close after the announcer said goodbye (DeleteHost) and GC stopped: stopped in reverse.
+    this.stack.push(async () => {
+      this.p2p?.close();
+      this.pool?.close();
+      await this.fetcher.close();
+      await this.source.close();
+      for (const l of this.limiters) l.close();
+    });
     if (this.dynconfig !== undefined) {
       await this.dynconfig.start();
       const dynconfig = this.dynconfig;
@@ -354,13 +362,6 @@ export class Dfdaemon {
     }
     this.gc.start();
     this.stack.push(() => this.gc.stop());
-    this.stack.push(async () => {
-      this.p2p?.close();
-      this.pool?.close();
-      await this.fetcher.close();
-      await this.source.close();
-      for (const l of this.limiters) l.close();
-    });
     this.addresses = { uploadPort, piecePort: this.pieceServer.port, socketPath, healthPort: (health.address() as AddressInfo).port, proxyPort, metricsPort };
     this.log.info({ hostId, ...this.addresses, seed: c.seedPeer.enable }, 'dfdaemon ready');
     return this.addresses;
