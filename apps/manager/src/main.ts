@@ -80,6 +80,8 @@ export interface ManagerDeps {
   restTlsReloadIntervalMs?: number;
   /** How often stale schedulers are looked for (ms); default 10 s. */
   schedulerGcIntervalMs?: number;
+  /** How often the database is pinged for the gRPC health status (ms); default 10 s. */
+  healthCheckIntervalMs?: number;
 }
 
 export interface RunningManager {
@@ -275,6 +277,18 @@ export async function startManager(config: ManagerConfig, deps: ManagerDeps): Pr
     });
     const grpcPort = await grpcServer.start();
     stack.push(() => grpcServer.stop());
+    // grpc.health.v1 tells the truth: a manager without its database cannot answer schedulers
+    const healthTimer = setInterval(() => {
+      database.ping().then(
+        () => grpcServer.setServing(true),
+        (err: unknown) => {
+          log.warn({ err }, 'database unreachable: gRPC health NOT_SERVING');
+          grpcServer.setServing(false);
+        },
+      );
+    }, deps.healthCheckIntervalMs ?? 10_000);
+    healthTimer.unref();
+    stack.push(() => Promise.resolve(clearInterval(healthTimer)));
 
     const pruner = new RevokedSessionPruner({ sessions: revokedSessions, logger: log });
     pruner.start();

@@ -71,6 +71,12 @@ export class ManagerGrpcServer {
     return this.boundPort;
   }
 
+  /** What grpc.health.v1 answers for the manager service (main.ts follows the database with it). */
+  setServing(serving: boolean): void {
+    this.health.setStatus(MANAGER_SERVICE_NAME, serving ? 'SERVING' : 'NOT_SERVING');
+    this.health.setStatus('', serving ? 'SERVING' : 'NOT_SERVING');
+  }
+
   async stop(): Promise<void> {
     this.health.shutdown();
     await new Promise<void>((resolve) => {
