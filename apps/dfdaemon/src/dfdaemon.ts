@@ -120,7 +120,7 @@ export class Dfdaemon {
     const downloadLimiter = new BandwidthLimiter({ bytesPerSecond: c.download.bandwidthLimit });
     const backToSourceLimiter = new BandwidthLimiter({ bytesPerSecond: c.download.backToSourceBandwidthLimit });
     this.limiters = [uploadLimiter, downloadLimiter, backToSourceLimiter];
-    this.source = new SourceClient({ bodyTimeoutMs: c.download.pieceTimeout });
+    this.source = new SourceClient({ bodyTimeoutMs: c.download.pieceTimeout, remoteAllowList: c.download.remoteSource.allowList });
     const backToSource = new BackToSource({ source: this.source, limiters: [downloadLimiter, backToSourceLimiter], logger: deps.logger });
     this.fetcher = new ObservedPieceFetcher({
       tls: this.clientTls,

@@ -12,6 +12,8 @@ export const ERRORS = {
   /** The origin answered with a non-2xx status; `statusCode` carries it. */
   DF_ERR_SOURCE_STATUS: { grpc: status.FAILED_PRECONDITION, exit: 4 },
   DF_ERR_SOURCE_UNREACHABLE: { grpc: status.UNAVAILABLE, exit: 4 },
+  /** A download asked for over the network would reach a destination the egress policy refuses. */
+  DF_ERR_SOURCE_REFUSED: { grpc: status.PERMISSION_DENIED, exit: 4 },
   DF_ERR_DIGEST_MISMATCH: { grpc: status.DATA_LOSS, exit: 5 },
   DF_ERR_PIECE_DIGEST_MISMATCH: { grpc: status.DATA_LOSS, exit: 5 },
   DF_ERR_NO_SPACE: { grpc: status.RESOURCE_EXHAUSTED, exit: 6 },

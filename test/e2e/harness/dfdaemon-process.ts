@@ -41,9 +41,10 @@ export class DfdaemonProcess {
     const config = merge(
       {
         host: { hostname: o.hostname, ip: '127.0.0.1' },
-        download: { server: { socketPath: join(o.home, 'dfdaemon.sock') }, collectedPieceTimeout: '10s', pieceTimeout: '20s' },
+        // origins of these tests listen on loopback: seed triggers and jobs must reach them
+        download: { server: { socketPath: join(o.home, 'dfdaemon.sock') }, collectedPieceTimeout: '10s', pieceTimeout: '20s', remoteSource: { allowList: ['127.0.0.0/8', '::1'] } },
         upload: { server: { ip: '127.0.0.1', port: 0, tlsDir: o.tlsDir }, client: { tlsDir: o.tlsDir } },
-        scheduler: { addrs: o.schedulers, scheduleTimeout: '5s', announceInterval: '30s' },
+        scheduler: { addrs: o.schedulers, scheduleTimeout: '15s', announceInterval: '30s' },
         seedPeer: { enable: o.seed === true },
         storage: { dir: join(o.home, 'data'), keep: true, server: { ip: '127.0.0.1', tcpPort: 0 } },
         health: { server: { port: 0 } },

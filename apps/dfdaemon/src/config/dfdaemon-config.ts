@@ -1,5 +1,6 @@
 import { hostname as osHostname, networkInterfaces } from 'node:os';
 import { byteSize, duration, z } from '@d7y/config';
+import { EgressPolicy } from '@d7y/egress';
 import { tracingConfigSchema } from '@d7y/telemetry';
 import { proxyConfigSchema } from '../proxy/proxy-config.js';
 
@@ -9,6 +10,11 @@ import { proxyConfigSchema } from '../proxy/proxy-config.js';
 const requestRateLimit = z.number().int().positive();
 
 const tlsDir = z.string().min(1);
+
+const allowListEntry = z.string().superRefine((entry, ctx) => {
+  const problem = EgressPolicy.entryProblem(entry);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 /** Certificates of this daemon, in `dfcert` layout: a directory with ca.crt, tls.crt, tls.key. */
 const DEFAULT_TLS_DIR = '/etc/dragonfly/certs/dfdaemon';
@@ -42,6 +48,13 @@ const downloadSchema = z
     /** Ours is shorter than upstream's 360 s: an idle parent is given up in a minute. */
     collectedPieceTimeout: duration().default(60_000),
     concurrentPieceCount: z.number().int().min(1).max(64).default(8),
+    /**
+     * Ours: downloads asked for over the network (scheduler seed triggers, manager preheat jobs)
+     * reach only public addresses, plus what allowList admits: CIDRs ("10.0.0.0/8", "127.0.0.1",
+     * "fd00::/8") or host names ("registry.corp", "*.corp"). dfget and proxy requests of this
+     * node's own users are not restricted.
+     */
+    remoteSource: z.strictObject({ allowList: z.array(allowListEntry).default([]) }).prefault({}),
   })
   .prefault({});
 

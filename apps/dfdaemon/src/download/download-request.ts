@@ -22,4 +22,11 @@ export interface DownloadRequest {
   /** Whole download deadline (ms). */
   timeoutMs?: number;
   concurrentPieceCount?: number;
+  /**
+   * Asked for over the network (DfdaemonUpload.DownloadTask: scheduler seed triggers, manager
+   * jobs): source requests then go through the egress policy (download.remoteSource.allowList).
+   */
+  remote?: boolean;
+  /** Download.certificate_chain: extra trusted CA certificates (DER) for this task's source requests. */
+  certificateChain?: readonly Buffer[];
 }

@@ -192,7 +192,12 @@ export class TaskManager {
   ): Promise<TaskStore> {
     const { storage } = this.deps;
     const log = this.log.child({ taskId: id, peerId });
-    const source: SourceRequest = { url: req.url, header: req.requestHeader };
+    const source: SourceRequest = {
+      url: req.url,
+      header: req.requestHeader,
+      ...(req.remote === true ? { trigger: 'remote' as const } : {}),
+      ...(req.certificateChain !== undefined && req.certificateChain.length > 0 ? { certificateChain: req.certificateChain } : {}),
+    };
     let store = storage.get(id);
     const expected = expectedTaskDigests(req.url, req.digest);
 

@@ -145,6 +145,8 @@ const STATUS_OF: Record<ErrorCode, readonly [number, ProxyErrorType]> = {
   DF_ERR_PIECE_OUT_OF_RANGE: [416, 'proxy'],
   DF_ERR_SOURCE_STATUS: [502, 'backend'],
   DF_ERR_SOURCE_UNREACHABLE: [502, 'backend'],
+  // proxy requests are local, never refused by the egress policy; listed for completeness
+  DF_ERR_SOURCE_REFUSED: [403, 'dfdaemon'],
   DF_ERR_DIGEST_MISMATCH: [502, 'backend'],
   DF_ERR_PIECE_DIGEST_MISMATCH: [502, 'dfdaemon'],
   DF_ERR_NO_SPACE: [507, 'dfdaemon'],

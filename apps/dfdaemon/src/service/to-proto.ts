@@ -118,6 +118,7 @@ export function downloadFromProto(d: common.Download__Output | null | undefined)
   if (d.concurrent_piece_count !== undefined) req.concurrentPieceCount = d.concurrent_piece_count;
   if (timeoutMs !== undefined && timeoutMs > 0) req.timeoutMs = timeoutMs;
   if (d.range !== undefined && d.range !== null) req.range = { start: Number(d.range.start), length: Number(d.range.length) };
+  if (d.certificate_chain.length > 0) req.certificateChain = d.certificate_chain;
   return req;
 }
 
@@ -141,5 +142,7 @@ export function downloadToProto(req: DownloadRequest, task: TaskStore, opts: { n
     ...(req.pieceLength === undefined ? {} : { piece_length: req.pieceLength }),
     ...(req.range === undefined ? {} : { range: { start: req.range.start, length: req.range.length } }),
     ...(req.contentForCalculatingTaskId === undefined ? {} : { content_for_calculating_task_id: req.contentForCalculatingTaskId }),
+    // a seed the scheduler triggers for this task trusts the same registry CA
+    ...(req.certificateChain === undefined ? {} : { certificate_chain: [...req.certificateChain] }),
   };
 }

@@ -44,7 +44,8 @@ export function uploadServiceHandlers(deps: UploadServiceDeps): Partial<dfdaemon
           if (d?.output_path !== undefined && d.output_path !== '') {
             throw new DfdaemonError('DF_ERR_INVALID_ARGUMENT', 'output_path is not accepted over the network');
           }
-          const req = downloadFromProto(d);
+          // the network asked: the source client applies the egress policy to this task's requests
+          const req = { ...downloadFromProto(d), remote: true };
           const ctrl = new AbortController();
           call.on('cancelled', () => ctrl.abort(new DfdaemonError('DF_ERR_CANCELLED', 'caller cancelled')));
           let peerId = '';

@@ -1,3 +1,6 @@
+import { createHash, X509Certificate } from 'node:crypto';
+import { rootCertificates } from 'node:tls';
+import { guardedAgent, isEgressError, type LookupFn } from '@d7y/egress';
 import { Agent, interceptors, type Dispatcher } from 'undici';
 import { DfdaemonError } from '../errors.js';
 
@@ -5,6 +8,15 @@ export interface SourceRequest {
   url: string;
   /** Request headers sent to the origin (dfget -H, proxy request headers). */
   header: Record<string, string>;
+  /**
+   * Who asked: 'local' (dfget, the proxy: this node's own users; unrestricted) or 'remote' (the
+   * network: scheduler seed triggers, manager jobs), whose requests may reach only public
+   * addresses and what download.remoteSource.allowList admits, judged on the address actually
+   * connected to, at every redirect. Default 'local'.
+   */
+  trigger?: 'local' | 'remote';
+  /** Extra trusted CA certificates (DER, from Download.certificate_chain), next to the system roots. */
+  certificateChain?: readonly Buffer[];
 }
 
 export interface SourceStat {
@@ -30,7 +42,15 @@ export interface SourceClientDeps {
   headersTimeoutMs?: number;
   /** Idle time allowed between two body chunks (ms). */
   bodyTimeoutMs?: number;
+  /** download.remoteSource.allowList: non-public destinations remote-triggered downloads may reach. */
+  remoteAllowList?: readonly string[];
+  /** DNS for remote-triggered requests (tests). */
+  lookup?: LookupFn;
 }
+
+/** Dispatchers kept for distinct certificate chains (a registry CA per preheat configuration). */
+const MAX_EXTRA_DISPATCHERS = 16;
+const MAX_REDIRECTS = 5;
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -48,18 +68,67 @@ const HOP_BY_HOP = new Set([
 export class SourceClient {
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
+  private readonly deps: SourceClientDeps;
+  private readonly headersTimeout: number;
+  private readonly bodyTimeout: number;
+  /** Remote-triggered and/or extra-CA dispatchers by "trigger|chain fingerprint", oldest first. */
+  private readonly extra = new Map<string, Dispatcher>();
 
   constructor(deps: SourceClientDeps = {}) {
-    const headersTimeout = deps.headersTimeoutMs ?? 30_000;
-    const bodyTimeout = deps.bodyTimeoutMs ?? 60_000;
+    this.deps = deps;
+    this.headersTimeout = deps.headersTimeoutMs ?? 30_000;
+    this.bodyTimeout = deps.bodyTimeoutMs ?? 60_000;
     this.ownsDispatcher = deps.dispatcher === undefined;
     this.dispatcher =
       deps.dispatcher ??
-      new Agent({ headersTimeout, bodyTimeout, connections: 64 }).compose(interceptors.redirect({ maxRedirections: 5 }));
+      new Agent({ headersTimeout: this.headersTimeout, bodyTimeout: this.bodyTimeout, connections: 64 }).compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTS }));
   }
 
   async close(): Promise<void> {
+    const extra = [...this.extra.values()];
+    this.extra.clear();
+    await Promise.all(extra.map((d) => d.close()));
     if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  /** The dispatcher for a request: the plain one for local requests without extra CAs. */
+  private dispatcherFor(req: SourceRequest): Dispatcher {
+    const remote = req.trigger === 'remote';
+    const pems = (req.certificateChain ?? []).map((der, i) => {
+      try {
+        return new X509Certificate(der).toString();
+      } catch {
+        throw new DfdaemonError('DF_ERR_INVALID_ARGUMENT', `certificate_chain[${i}] is not a DER-encoded X.509 certificate`);
+      }
+    });
+    if (!remote && pems.length === 0) return this.dispatcher;
+    const fingerprint = pems.length === 0 ? '' : createHash('sha256').update(pems.join('')).digest('hex');
+    const key = `${remote ? 'remote' : 'local'}|${fingerprint}`;
+    const have = this.extra.get(key);
+    if (have !== undefined) {
+      // most recently used last
+      this.extra.delete(key);
+      this.extra.set(key, have);
+      return have;
+    }
+    const redirect = interceptors.redirect({ maxRedirections: MAX_REDIRECTS });
+    const made = remote
+      ? guardedAgent({
+          allow: this.deps.remoteAllowList ?? [],
+          ...(pems.length === 0 ? {} : { tls: { caCert: pems.join('\n') } }),
+          headersTimeoutMs: this.headersTimeout,
+          bodyTimeoutMs: this.bodyTimeout,
+          ...(this.deps.lookup === undefined ? {} : { lookup: this.deps.lookup }),
+        }).compose(redirect)
+      : new Agent({ headersTimeout: this.headersTimeout, bodyTimeout: this.bodyTimeout, connections: 64, connect: { ca: [...rootCertificates, ...pems] } }).compose(redirect);
+    this.extra.set(key, made);
+    if (this.extra.size > MAX_EXTRA_DISPATCHERS) {
+      const [oldestKey, oldest] = this.extra.entries().next().value as [string, Dispatcher];
+      this.extra.delete(oldestKey);
+      // requests under way finish first
+      void oldest.close().catch(() => undefined);
+    }
+    return made;
   }
 
   async stat(req: SourceRequest, signal?: AbortSignal): Promise<SourceStat> {
@@ -125,8 +194,9 @@ export class SourceClient {
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new DfdaemonError('DF_ERR_INVALID_ARGUMENT', `unsupported URL scheme ${url.protocol} (http and https are)`);
     }
+    const dispatcher = this.dispatcherFor(req);
     try {
-      const res = await this.dispatcher.request({
+      const res = await dispatcher.request({
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: 'GET',
@@ -151,11 +221,25 @@ export class SourceClient {
       };
     } catch (err) {
       if (o.signal?.aborted === true) throw err;
+      const refused = egressCause(err);
+      if (refused !== undefined) {
+        throw new DfdaemonError('DF_ERR_SOURCE_REFUSED', `refused to fetch ${url.origin} for a download requested over the network: ${refused}`, { cause: err });
+      }
       throw new DfdaemonError('DF_ERR_SOURCE_UNREACHABLE', `cannot reach ${url.origin}: ${(err as Error).message}`, {
         cause: err,
       });
     }
   }
+}
+
+const REFUSALS = new Set<string>(['DF_ERR_EGRESS_ADDRESS_REFUSED', 'DF_ERR_EGRESS_SCHEME_REFUSED', 'DF_ERR_EGRESS_REDIRECT_REFUSED']);
+
+/** The egress policy's reason when `err` (or an error it wraps) is a refusal. */
+function egressCause(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (isEgressError(e) && REFUSALS.has(e.code)) return e.message;
+  }
+  return undefined;
 }
 
 function backendError(url: string, statusCode: number): DfdaemonError {
