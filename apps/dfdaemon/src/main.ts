@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { ConfigError, exitOnConfigError, loadConfig } from '@d7y/config';
+import { ConfigError, exitOnConfigError } from '@d7y/config';
 import { createLogger, LOG_LEVELS } from '@d7y/logger';
 import { startTracing, type Tracing } from '@d7y/telemetry';
-import { dfdaemonConfigSchema } from './config/dfdaemon-config.js';
+import { loadDfdaemonConfig } from './config/load-dfdaemon-config.js';
 import { Dfdaemon } from './dfdaemon.js';
 
 const DEFAULT_CONFIG = '/etc/dragonfly/dfdaemon.yaml';
@@ -11,6 +11,8 @@ const USAGE = `Usage: dfdaemon [--config ${DEFAULT_CONFIG}] [--log-level info]
 
 The Dragonfly peer: downloads through P2P, serves pieces to other peers, and answers dfget on a
 unix socket. Without --config, ${DEFAULT_CONFIG} is read if it exists, else built-in defaults apply.
+Environment variables DRAGONFLY_DFDAEMON_<KEY>__<NESTED> override keys of the file, e.g.
+DRAGONFLY_DFDAEMON_PROXY__SERVER__BASIC_AUTH__PASSWORD.
 `;
 
 async function main(): Promise<void> {
@@ -41,7 +43,8 @@ async function main(): Promise<void> {
   const file = args.values.config ?? DEFAULT_CONFIG;
   let config;
   try {
-    config = loadConfig(file, dfdaemonConfigSchema, { optional: args.values.config === undefined });
+    // DRAGONFLY_DFDAEMON_<KEY>__<NESTED> overrides the file (secrets such as the proxy password stay out of it)
+    config = loadDfdaemonConfig(file, { optional: args.values.config === undefined });
   } catch (err) {
     if (err instanceof ConfigError) exitOnConfigError(err);
     throw err;

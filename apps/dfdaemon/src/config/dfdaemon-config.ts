@@ -191,6 +191,9 @@ export const dfdaemonConfigSchema = z.strictObject({
 
 export type DfdaemonConfig = z.output<typeof dfdaemonConfigSchema>;
 
+/** Environment overrides: DRAGONFLY_DFDAEMON_<KEY>__<NESTED> (e.g. ..._PROXY__SERVER__BASIC_AUTH__PASSWORD). */
+export const DFDAEMON_ENV_PREFIX = 'DRAGONFLY_DFDAEMON';
+
 function defaultIp(): string {
   for (const list of Object.values(networkInterfaces())) {
     for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
