@@ -166,6 +166,7 @@ export class Dfdaemon {
         maxScheduleCount: c.scheduler.maxScheduleCount,
         concurrentPieceCount: c.download.concurrentPieceCount,
         collectedPieceTimeoutMs: c.download.collectedPieceTimeout,
+        enableBackToSource: c.scheduler.enableBackToSource,
       });
     }
     if (c.manager.addr !== '' && this.pool !== undefined && this.announcer !== undefined) {

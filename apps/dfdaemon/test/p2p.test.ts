@@ -125,6 +125,24 @@ describe('P2P through a scheduler (FakeScheduler, real daemons, real mTLS)', () 
     expect(origin.bytesServed('/file') - before).toBe(1);
   });
 
+  it('never uses a parent piece without a trusted digest: fetches it from the source and reports it', async () => {
+    const r = req({ tag: 'untrusted' });
+    await seed.tasks.download({ ...r, needBackToSource: true });
+    const id = seed.tasks.taskIdOf(r);
+    // The scheduler forgot the source digests of this task (the seed is still a listed parent).
+    scheduler.digests.delete(id);
+    const peer5 = await startTestDaemon({ root, ca: pki.ca, hostname: 'peer-5', schedulers: [scheduler.address] });
+    daemons.push(peer5);
+    const pieces: PieceRecord[] = [];
+    const t = await peer5.tasks.download(r, { onPiece: (p) => pieces.push(p) });
+    expect(sha256(await readFile(t.contentPath))).toBe(sha256(body));
+    expect(pieces.map((p) => p.trafficType)).toEqual(Array(5).fill('back-to-source'));
+    const peerId = scheduler.requests.find((x) => x.kind === 'register_peer_request' && x.req.host_id.endsWith('peer-5'))?.peerId as string;
+    expect(scheduler.kinds(peerId)).toContain('download_peer_back_to_source_started_request');
+    // Reported on the same stream: the scheduler trusts these digests again.
+    expect(scheduler.digests.get(id)?.size).toBe(5);
+  }, 20_000);
+
   it('falls back to the source within seconds when the scheduler is unreachable', async () => {
     const lonely = await startTestDaemon({ root, ca: pki.ca, hostname: 'lonely-1', schedulers: ['127.0.0.1:1'] });
     daemons.push(lonely);

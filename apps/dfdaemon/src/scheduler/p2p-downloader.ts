@@ -34,6 +34,8 @@ export interface PeerToPeerDownloaderDeps {
   collectedPieceTimeoutMs: number;
   /** Wait between StatTask refreshes of trusted digests (ms). */
   digestRefreshMs?: number;
+  /** scheduler.enableBackToSource: may this peer go to the source when P2P gives up. */
+  enableBackToSource?: boolean;
 }
 
 /**
@@ -118,6 +120,13 @@ export class PeerToPeerDownloader implements PeerToPeer {
                 : result.untrusted.size > 0
                   ? `${result.untrusted.size} pieces have no trusted digest`
                   : 'max schedule count exceeded';
+              if (!stream.isBroken && !ctx.request.disableBackToSource && this.d.enableBackToSource !== false) {
+                // Fetch the rest from the source on this same stream, so that the scheduler records
+                // those pieces' digests (trusted) and can offer this peer as a parent for them.
+                log.warn({ left: left.length, why }, 'P2P gave up; fetching the rest from the source');
+                await this.backToSource(stream, { ...ctx, numbers: left, local: [] });
+                return;
+              }
               stream.send({ download_peer_failed_request: { description: why } });
               log.warn({ left: left.length, why }, 'giving up on P2P');
               return;
