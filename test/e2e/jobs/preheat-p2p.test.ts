@@ -78,9 +78,11 @@ describe('e2e: preheat warms the seed peer, later pulls come from it', () => {
     // The daemons' own back-to-source trusts the registry's CA the way an operator configures node.
     process.env.NODE_EXTRA_CA_CERTS = started.caFile;
     const viaManager = { manager: { addr: managerAddr } };
-    // the manager's preheat and the scheduler's seed triggers reach the registry's address only because it is allow-listed
-    seed = await cluster.dfdaemon({ hostname: 'seed-1', schedulers: [], seed: true, config: { ...viaManager, download: { remoteSource: { allowList: [host] } } } });
-    peer = await cluster.dfdaemon({ hostname: 'peer-1', schedulers: [], config: viaManager });
+    // preheat jobs (all_peers reaches peer-1 too) and the scheduler's seed triggers reach the
+    // registry's address only because it is allow-listed
+    const allowRegistry = { ...viaManager, download: { remoteSource: { allowList: [host] } } };
+    seed = await cluster.dfdaemon({ hostname: 'seed-1', schedulers: [], seed: true, config: allowRegistry });
+    peer = await cluster.dfdaemon({ hostname: 'peer-1', schedulers: [], config: allowRegistry });
     await until(async () => (await manager.database.db.selectFrom('seed_peers').select('port').where('host_name', '=', 'seed-1').executeTakeFirst())?.port === seed.ports.uploadPort);
   }, 120_000);
 

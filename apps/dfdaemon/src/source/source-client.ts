@@ -237,7 +237,7 @@ const REFUSALS = new Set<string>(['DF_ERR_EGRESS_ADDRESS_REFUSED', 'DF_ERR_EGRES
 /** The egress policy's reason when `err` (or an error it wraps) is a refusal. */
 function egressCause(err: unknown): string | undefined {
   for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (isEgressError(e) && REFUSALS.has(e.code)) return e.message;
+    if (isEgressError(e) && REFUSALS.has(e.code)) return e.message.replace(/^refused:\s*/, '');
   }
   return undefined;
 }
