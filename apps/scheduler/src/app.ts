@@ -4,6 +4,7 @@ import type { Logger } from '@d7y/logger';
 import { TlsSource, grpcChannelCredentials } from '@d7y/tls';
 import { Announcer } from './announcer/announcer.js';
 import { schedulerHostname, type SchedulerConfig } from './config/config.js';
+import { ApplicationPriorities } from './dynconfig/application-priorities.js';
 import { applyDynconfig } from './dynconfig/apply-dynconfig.js';
 import { DynconfigCache } from './dynconfig/dynconfig-cache.js';
 import { parseDynconfigData } from './dynconfig/dynconfig-data.js';
@@ -87,10 +88,12 @@ export function createSchedulerApp(config: SchedulerConfig, deps: SchedulerAppDe
     logger,
     now,
   });
+  const applications = new ApplicationPriorities({ logger });
   const announcer = new PeerAnnouncer({
     resource,
     scheduling,
     seedPeer,
+    priorityOf: (download) => applications.priorityOf(download),
     config: {
       backToSourceCount: config.scheduler.backToSourceCount,
       defaultConcurrentPieceCount: 8,
@@ -186,13 +189,15 @@ export function createSchedulerApp(config: SchedulerConfig, deps: SchedulerAppDe
           schedulerClusterId: config.manager.schedulerClusterID,
           refreshIntervalMs: config.dynConfig.refreshInterval,
           cache: new DynconfigCache({ path: join(config.server.cacheDir, 'dynconfig.json'), parse: parseDynconfigData, logger }),
-          onChange: (data) =>
+          onChange: (data) => {
             applyDynconfig(data, { scheduling: schedulingConfig, service: serviceConfig }, {
               candidateParentLimit: config.scheduler.candidateParentLimit,
               filterParentLimit: config.scheduler.filterParentLimit,
               peerLoadLimit: config.scheduler.peerLoadLimit,
               seedPeerLoadLimit: config.seedPeer.loadLimit,
-            }),
+            });
+            applications.set(data.applications ?? []);
+          },
           logger,
         });
         await dynconfig.start();

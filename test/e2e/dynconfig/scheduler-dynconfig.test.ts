@@ -86,10 +86,14 @@ describe('scheduler dynconfig with a real manager', () => {
         (err: grpc.ServiceError | null) => (err ? reject(err) : resolve()),
       ),
     );
+    const app = await tm.manager.rest.inject({ method: 'POST', url: '/api/v1/applications', headers: bearer(await tm.rootToken()), payload: { name: 'images', priority: { value: 5, urls: [{ regex: '^https://cdn\\.example/', value: 3 }] } } });
+    expect(app.statusCode, app.body).toBe(201);
     expect(second.app.schedulingConfig.candidateParentLimit).toBe(7);
     await sw.open();
     await until(() => second.app.schedulingConfig.candidateParentLimit === 9 && (second.app.dynconfig?.current()?.seedPeers.some((p) => p.hostname === 'seed-9') ?? false));
     expect(second.app.schedulingConfig.filterParentLimit).toBe(60);
     expect(second.app.dynconfig?.current()?.seedPeers.find((p) => p.hostname === 'seed-9')).toMatchObject({ ip: '127.0.0.9', port: 4000, downloadPort: 4005 });
+    await until(() => second.app.dynconfig?.current()?.applications?.some((a) => a.name === 'images') ?? false);
+    expect(second.app.dynconfig?.current()?.applications?.find((a) => a.name === 'images')).toEqual({ name: 'images', priority: 5, urls: [{ regex: '^https://cdn\\.example/', priority: 3 }] });
   });
 });

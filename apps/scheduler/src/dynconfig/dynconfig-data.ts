@@ -12,6 +12,15 @@ export interface DynconfigData {
   seedLoadLimit?: number;
   /** The cluster's seed peers as the manager lists them. */
   seedPeers: DynconfigSeedPeer[];
+  /** Applications with priorities (ListApplications); absent in caches written before they were kept. */
+  applications?: DynconfigApplication[];
+}
+
+/** An application's priority (common.v2.Priority number 0–6); URL rules are checked first, in order. */
+export interface DynconfigApplication {
+  name: string;
+  priority: number;
+  urls: { regex: string; priority: number }[];
 }
 
 export interface DynconfigSeedPeer {
@@ -46,6 +55,22 @@ export function dynconfigFromScheduler(s: manager.Scheduler__Output): DynconfigD
   return data;
 }
 
+/** ListApplications answer → applications with numeric priorities (unknown levels → 0). */
+export function applicationsFromManager(apps: readonly manager.Application__Output[]): DynconfigApplication[] {
+  return apps
+    .map((a) => ({
+      name: a.name,
+      priority: priorityNumber(a.priority?.value),
+      urls: (a.priority?.urls ?? []).map((u) => ({ regex: u.regex, priority: priorityNumber(u.value) })),
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function priorityNumber(level: string | undefined): number {
+  const m = /^LEVEL([0-6])$/.exec(level ?? '');
+  return m === null ? 0 : Number(m[1]);
+}
+
 /** Checks a DynconfigData read back from disk. */
 export function parseDynconfigData(value: unknown): DynconfigData {
   const v = value as Record<string, unknown> | null;
@@ -58,6 +83,21 @@ export function parseDynconfigData(value: unknown): DynconfigData {
       throw new Error('a seed peer needs hostname, ip, port and downloadPort');
     }
     out.seedPeers.push({ hostname: p.hostname, ip: p.ip, port: p.port, downloadPort: p.downloadPort, type: String(p.type ?? ''), state: String(p.state ?? '') });
+  }
+  if (v.applications !== undefined) {
+    if (!Array.isArray(v.applications)) throw new Error('applications must be a list');
+    out.applications = (v.applications as Record<string, unknown>[]).map((a) => {
+      const urls = a?.urls;
+      if (typeof a?.name !== 'string' || intIn(a.priority, 0, 6) === undefined || !Array.isArray(urls)) throw new Error('an application needs name, priority 0–6 and urls');
+      return {
+        name: a.name,
+        priority: a.priority as number,
+        urls: (urls as Record<string, unknown>[]).map((u) => {
+          if (typeof u?.regex !== 'string' || intIn(u.priority, 0, 6) === undefined) throw new Error('a URL priority needs regex and priority 0–6');
+          return { regex: u.regex, priority: u.priority as number };
+        }),
+      };
+    });
   }
   const limits: [keyof DynconfigData & ('candidateParentLimit' | 'filterParentLimit' | 'loadLimit' | 'seedLoadLimit'), number, number][] = [
     ['candidateParentLimit', 1, 20],

@@ -1,7 +1,7 @@
 import type { Logger } from '@d7y/logger';
 import { fromServiceError, type manager } from '@d7y/rpc';
 import type { DynconfigCache } from './dynconfig-cache.js';
-import { dynconfigFromScheduler, type DynconfigData } from './dynconfig-data.js';
+import { applicationsFromManager, dynconfigFromScheduler, type DynconfigData } from './dynconfig-data.js';
 
 export interface SchedulerDynconfigDeps {
   client: manager.ManagerClient;
@@ -9,7 +9,7 @@ export interface SchedulerDynconfigDeps {
   hostname: string;
   ip: string;
   schedulerClusterId: number;
-  /** dynConfig.refreshInterval (ms). */
+  /** dynConfig.refreshInterval (ms). GetScheduler and ListApplications are asked together. */
   refreshIntervalMs: number;
   cache: DynconfigCache<DynconfigData>;
   /** Called with every answer that differs from the one in use (and with the cached one at start). */
@@ -68,14 +68,22 @@ export class SchedulerDynconfig {
 
   /** One GetScheduler round; throws when the manager did not answer. */
   async refresh(): Promise<DynconfigData> {
-    const res = await new Promise<manager.Scheduler__Output>((resolve, reject) => {
-      this.d.client.GetScheduler(
-        { source_type: 'SCHEDULER_SOURCE', hostname: this.d.hostname, ip: this.d.ip, scheduler_cluster_id: this.d.schedulerClusterId },
-        { deadline: Date.now() + (this.d.callTimeoutMs ?? 5000) },
-        (err, value) => (err !== null || value === undefined ? reject(err ?? new Error('empty answer')) : resolve(value)),
-      );
-    });
-    const data = dynconfigFromScheduler(res);
+    const deadline = Date.now() + (this.d.callTimeoutMs ?? 5000);
+    const [res, apps] = await Promise.all([
+      new Promise<manager.Scheduler__Output>((resolve, reject) => {
+        this.d.client.GetScheduler(
+          { source_type: 'SCHEDULER_SOURCE', hostname: this.d.hostname, ip: this.d.ip, scheduler_cluster_id: this.d.schedulerClusterId },
+          { deadline },
+          (err, value) => (err !== null || value === undefined ? reject(err ?? new Error('empty answer')) : resolve(value)),
+        );
+      }),
+      new Promise<manager.ListApplicationsResponse__Output>((resolve, reject) => {
+        this.d.client.ListApplications({ source_type: 'SCHEDULER_SOURCE', hostname: this.d.hostname, ip: this.d.ip }, { deadline }, (err, value) =>
+          err !== null || value === undefined ? reject(err ?? new Error('empty answer')) : resolve(value),
+        );
+      }),
+    ]);
+    const data: DynconfigData = { ...dynconfigFromScheduler(res), applications: applicationsFromManager(apps.applications) };
     if (this.use(data)) {
       await this.d.cache.save(data).catch((err: unknown) => this.log.warn({ path: this.d.cache.path, err: (err as Error).message }, 'cannot write the dynconfig cache'));
     }
@@ -88,8 +96,8 @@ export class SchedulerDynconfig {
     if (key === this.inUseKey) return false;
     this.inUseKey = key;
     this.data = data;
-    const { seedPeers, ...limits } = data;
-    this.log.info({ ...limits, seedPeers: seedPeers.map((p) => `${p.hostname}/${p.ip}:${p.port}`) }, 'dynconfig from the manager');
+    const { seedPeers, applications, ...limits } = data;
+    this.log.info({ ...limits, seedPeers: seedPeers.map((p) => `${p.hostname}/${p.ip}:${p.port}`), applications: applications?.map((a) => a.name) }, 'dynconfig from the manager');
     this.d.onChange(data);
     return true;
   }

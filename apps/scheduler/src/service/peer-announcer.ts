@@ -1,7 +1,7 @@
 import { InvalidIdError, MAX_PIECE_LENGTH, assertHostId, assertPeerId, assertTaskId, assertNever, parseDigest } from '@d7y/core';
 import type { Logger } from '@d7y/logger';
 import { SchedulerError, invalidArgument, outOfOrder } from '../errors.js';
-import type { Download } from '../resource/download.js';
+import type { Download, Priority } from '../resource/download.js';
 import { Peer } from '../resource/peer.js';
 import type { Resource } from '../resource/resource.js';
 import type { SeedPeer } from '../resource/seed-peer.js';
@@ -61,6 +61,8 @@ export interface PeerAnnouncerDeps {
   logger: Logger;
   sleep?: (ms: number, cancel?: CancelToken) => Promise<void>;
   random?: () => number;
+  /** The priority a download runs with (application priorities from the manager); default its own. */
+  priorityOf?: (download: { priority: Priority; application?: string | undefined; url: string }) => Priority;
 }
 
 /**
@@ -75,9 +77,11 @@ export class PeerAnnouncer {
   private readonly log: Logger;
   private readonly sleep: (ms: number, cancel?: CancelToken) => Promise<void>;
   private readonly random: () => number;
+  private readonly priorityOf: (download: { priority: Priority; application?: string | undefined; url: string }) => Priority;
 
   constructor(deps: PeerAnnouncerDeps) {
     this.resource = deps.resource;
+    this.priorityOf = deps.priorityOf ?? ((d) => d.priority);
     this.scheduling = deps.scheduling;
     this.seedPeer = deps.seedPeer;
     this.config = deps.config;
@@ -140,7 +144,7 @@ export class PeerAnnouncer {
       task,
       host,
       owner: caller.identity,
-      priority: download.priority,
+      priority: this.priorityOf(download),
       range: download.range,
       concurrentPieceCount: download.concurrentPieceCount ?? this.config.defaultConcurrentPieceCount,
       needBackToSource: download.needBackToSource,
