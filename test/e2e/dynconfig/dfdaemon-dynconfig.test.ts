@@ -11,6 +11,7 @@ import { HostAnnouncer, type HostInfo } from '../../../apps/dfdaemon/src/schedul
 import { ManagerDynconfig, parseCachedSchedulerList, type CachedSchedulerList } from '../../../apps/dfdaemon/src/scheduler/manager-dynconfig.js';
 import { SchedulerPool } from '../../../apps/dfdaemon/src/scheduler/scheduler-pool.js';
 import { startTestDaemon } from '../../../apps/dfdaemon/test/fixtures/daemon.js';
+import { Pki, startScheduler } from '../../../apps/scheduler/test/harness.js';
 import { testLogger } from '../../../apps/dfdaemon/test/fixtures/logger.js';
 import { dfdaemonCredentials, dfdaemonManagerClient } from '../../../apps/dfdaemon/test/fixtures/manager-client.js';
 
@@ -125,6 +126,21 @@ describe('dfdaemon dynconfig with a real manager', () => {
     await second.dyn.stop();
     second.pool.close();
     await sw.cut();
+  });
+
+  it('keeps only the listed schedulers that answer SERVING (grpc health over mTLS)', async () => {
+    const live = await startScheduler(new Pki(tm.ca));
+    try {
+      await registerScheduler('scheduler-live', live.port);
+      // scheduler-a and scheduler-b from the test above are listed active too, but nothing listens there
+      const { pool, dyn } = dynconfigFor(peerClient(tm.manager.grpcPort), join(root, 'health', 'schedulers.json'), 60_000);
+      await dyn.start();
+      expect(pool.addrs()).toEqual([`127.0.0.1:${live.port}`]);
+      await dyn.stop();
+      pool.close();
+    } finally {
+      await live.stop();
+    }
   });
 
   it('a corrupt cache is ignored: the static list stays', async () => {

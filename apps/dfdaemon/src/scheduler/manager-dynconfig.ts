@@ -33,6 +33,8 @@ export interface ManagerDynconfigDeps {
   /** Seed peers register and keep alive with the manager. */
   seedPeer?: SeedPeerRegistration;
   callTimeoutMs?: number;
+  /** Deadline of each scheduler health check (ms). */
+  healthTimeoutMs?: number;
   version?: string;
 }
 
@@ -96,14 +98,21 @@ export class ManagerDynconfig {
         (err, value) => (err !== null || value === undefined ? reject(err ?? new Error('empty answer')) : resolve(value)),
       );
     });
-    const addrs = res.schedulers
+    const listed = res.schedulers
       .filter((s) => s.ip !== '' && s.port > 0)
       .map((s) => (s.ip.includes(':') ? `[${s.ip}]:${s.port}` : `${s.ip}:${s.port}`))
       .sort();
-    if (addrs.length === 0) {
+    if (listed.length === 0) {
       this.log.warn('manager lists no scheduler; keeping the current list');
       return this.d.pool.addrs();
     }
+    // only the schedulers that answer SERVING (upstream); if none does, all the manager listed
+    // (it saw them alive moments ago) rather than a stale list
+    const timeoutMs = this.d.healthTimeoutMs ?? 2000;
+    const serving = await Promise.all(listed.map((a) => this.d.pool.isServing(a, timeoutMs)));
+    const healthy = listed.filter((_, i) => serving[i] === true);
+    if (healthy.length < listed.length) this.log.warn({ notServing: listed.filter((_, i) => serving[i] !== true) }, 'schedulers listed by the manager do not answer SERVING');
+    const addrs = healthy.length > 0 ? healthy : listed;
     await this.apply(addrs);
     await this.d.cache?.save({ addrs, savedAt: Date.now() }).catch((err: unknown) => this.log.warn({ err: describe(err) }, 'cannot write the dynconfig cache'));
     return addrs;

@@ -1,7 +1,10 @@
 import type * as grpc from '@grpc/grpc-js';
 import { ConsistentHash } from '@d7y/core';
-import { createSchedulerClient, type scheduler } from '@d7y/rpc';
+import { checkHealth, createHealthClient, createSchedulerClient, type scheduler } from '@d7y/rpc';
 import { tracingClientOptions } from '@d7y/telemetry';
+
+/** grpc.health.v1 service name the scheduler reports. */
+const SCHEDULER_SERVICE = 'scheduler.v2.Scheduler';
 
 export interface SchedulerEndpoint {
   addr: string;
@@ -71,5 +74,21 @@ export class SchedulerPool {
 
   close(): void {
     for (const e of this.endpoints) e.client.close();
+  }
+
+  /**
+   * One grpc.health.v1 check of the scheduler service at `addr` (upstream's dynconfig keeps only
+   * SERVING schedulers). A server that does not know the service name counts as serving.
+   */
+  async isServing(addr: string, timeoutMs: number): Promise<boolean> {
+    const client = createHealthClient(addr, this.credentials);
+    try {
+      const s = await checkHealth(client, SCHEDULER_SERVICE, { timeoutMs });
+      return s === 'SERVING' || s === 'SERVICE_UNKNOWN';
+    } catch {
+      return false;
+    } finally {
+      client.close();
+    }
   }
 }
