@@ -188,7 +188,7 @@ export function createSchedulerApp(config: SchedulerConfig, deps: SchedulerAppDe
           ip: config.server.advertiseIP,
           schedulerClusterId: config.manager.schedulerClusterID,
           refreshIntervalMs: config.dynConfig.refreshInterval,
-          cache: new DynconfigCache({ path: join(config.server.cacheDir, 'dynconfig.json'), parse: parseDynconfigData, logger }),
+          cache: new DynconfigCache({ path: join(config.server.dataDir, 'dynconfig.json'), parse: parseDynconfigData, logger }),
           onChange: (data) => {
             applyDynconfig(data, { scheduling: schedulingConfig, service: serviceConfig }, {
               candidateParentLimit: config.scheduler.candidateParentLimit,

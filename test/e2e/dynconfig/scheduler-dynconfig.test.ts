@@ -23,7 +23,7 @@ describe('scheduler dynconfig with a real manager', () => {
   let tm: TestManager;
   let sw: TcpSwitch;
   let pki: Pki;
-  let cacheDir: string;
+  let dataDir: string;
   const running: RunningScheduler[] = [];
 
   async function patchClusterConfig(config: { candidate_parent_limit: number; filter_parent_limit: number }): Promise<void> {
@@ -33,7 +33,7 @@ describe('scheduler dynconfig with a real manager', () => {
 
   async function start(): Promise<RunningScheduler> {
     const s = await startScheduler(pki, {
-      server: { host: 'scheduler-1', advertiseIP: '127.0.0.1', cacheDir },
+      server: { host: 'scheduler-1', advertiseIP: '127.0.0.1', dataDir },
       manager: { addr: `127.0.0.1:${sw.port}`, keepAlive: { interval: '200ms' } },
       dynConfig: { refreshInterval: '100ms' },
     });
@@ -46,13 +46,13 @@ describe('scheduler dynconfig with a real manager', () => {
     pki = new Pki(tm.ca);
     sw = new TcpSwitch({ host: '127.0.0.1', port: tm.manager.grpcPort });
     await sw.open();
-    cacheDir = join(await mkdtemp(join(tmpdir(), 'd7y-sched-dyn-')), 'cache');
+    dataDir = join(await mkdtemp(join(tmpdir(), 'd7y-sched-dyn-')), 'data');
   });
   afterAll(async () => {
     for (const s of running) await s.stop().catch(() => undefined);
     await sw.cut();
     await tm.stop();
-    await rm(join(cacheDir, '..'), { recursive: true, force: true });
+    await rm(join(dataDir, '..'), { recursive: true, force: true });
   });
 
   it('applies the cluster config, starts from the cache while the manager is down, and picks up changes when it returns', async () => {
@@ -65,9 +65,9 @@ describe('scheduler dynconfig with a real manager', () => {
     await until(() => first.app.schedulingConfig.candidateParentLimit === 7);
     expect(first.app.schedulingConfig.filterParentLimit).toBe(40);
     await until(() => first.app.dynconfig?.current()?.candidateParentLimit === 7);
-    const file = join(cacheDir, 'dynconfig.json');
+    const file = join(dataDir, 'dynconfig.json');
     expect((await stat(file)).mode & 0o777).toBe(0o600);
-    expect((await stat(cacheDir)).mode & 0o777).toBe(0o700);
+    expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
     await first.stop();
 
     // 2. manager unreachable at start: the cached limits apply at once

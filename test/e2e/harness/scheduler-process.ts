@@ -29,7 +29,7 @@ export class SchedulerProcess {
     await mkdir(o.home, { recursive: true });
     const port = await freePort();
     const config = {
-      server: { port, listenIP: '127.0.0.1', advertiseIP: '127.0.0.1', host: 'scheduler', cacheDir: join(o.home, 'cache') },
+      server: { port, listenIP: '127.0.0.1', advertiseIP: '127.0.0.1', host: 'scheduler', dataDir: join(o.home, 'data') },
       security: { tlsDir: o.tlsDir },
       ...(o.config ?? {}),
     };

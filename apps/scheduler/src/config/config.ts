@@ -25,8 +25,8 @@ const server = z
     /** RPC calls per second accepted from all clients together (upstream 4000). */
     requestRateLimit: positiveInt.default(4000),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    /** Holds the manager's last good dynconfig answer (dynconfig.json, 0600; the directory 0700). */
-    cacheDir: z.string().min(1).default('/var/cache/dragonfly/scheduler'),
+    /** Holds the manager's last good dynconfig answer (dynconfig.json, 0600; the directory 0700). Upstream's data dir; systemd's StateDirectory. */
+    dataDir: z.string().min(1).default('/var/lib/dragonfly/scheduler'),
   })
   .prefault({});
 
