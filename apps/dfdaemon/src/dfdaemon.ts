@@ -45,6 +45,8 @@ export interface DfdaemonDeps {
   logger: Logger;
   /** Tests inject a filesystem that fails (disk full). */
   openFile?: OpenFile;
+  /** How often the storage probe sets the gRPC health status (ms); default 10 s. */
+  healthProbeIntervalMs?: number;
 }
 
 export interface DfdaemonAddresses {
@@ -314,7 +316,7 @@ export class Dfdaemon {
         for (const reporter of [uploadHealth, localHealth]) reporter.setStatus('', v.healthy ? 'SERVING' : 'NOT_SERVING');
         if (!v.healthy) this.log.warn({ reason: v.reason }, 'unhealthy');
       });
-    }, HEALTH_PROBE_INTERVAL_MS);
+    }, this.deps.healthProbeIntervalMs ?? HEALTH_PROBE_INTERVAL_MS);
     probeTimer.unref();
     this.stack.push(() => clearInterval(probeTimer));
 
