@@ -142,7 +142,6 @@ export function downloadToProto(req: DownloadRequest, task: TaskStore, opts: { n
     ...(req.pieceLength === undefined ? {} : { piece_length: req.pieceLength }),
     ...(req.range === undefined ? {} : { range: { start: req.range.start, length: req.range.length } }),
     ...(req.contentForCalculatingTaskId === undefined ? {} : { content_for_calculating_task_id: req.contentForCalculatingTaskId }),
-    // a seed the scheduler triggers for this task trusts the same registry CA
-    ...(req.certificateChain === undefined ? {} : { certificate_chain: [...req.certificateChain] }),
+    // certificate_chain is not sent: the scheduler keeps no chains (a peer must not make seeds trust its CA)
   };
 }
