@@ -1,9 +1,14 @@
 import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 // the package's source, as the bench is no workspace package (the API is the one the apps load)
-import { context, injectTraceHeaders, startHttpServerSpan, trace } from '../../packages/telemetry/src/index.js';
+import { addHealthService, createHealthClient } from '../../packages/rpc/src/index.js';
+import { context, GrpcServerMetrics, injectTraceHeaders, Registry, startHttpServerSpan, trace } from '../../packages/telemetry/src/index.js';
+
+// grpc-js as the telemetry package resolves it (the bench is no workspace package)
+const grpc = createRequire(new URL('../../packages/telemetry/package.json', import.meta.url))('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
 import { E2eCluster } from '../../test/e2e/harness/cluster.js';
 import { dfget } from '../../test/e2e/harness/dfget.js';
 import { assertBuilt } from '../../test/e2e/harness/paths.js';
@@ -55,6 +60,46 @@ describe(`tracing overhead (${SIZE / MiB} MiB, ${ROUNDS} rounds)`, () => {
     }
     const ns = ((performance.now() - t0) * 1e6) / n;
     record(`no-op server span + context.with + header inject: ${ns.toFixed(0)} ns per call`);
+  });
+
+  it('gRPC unary call with the metrics/tracing interceptor (tracing off) vs without', async () => {
+    const calls = Number(process.env.BENCH_GRPC_CALLS ?? 3000);
+    const start = async (interceptors: import('@grpc/grpc-js').ServerInterceptor[]) => {
+      const server = new grpc.Server({ interceptors });
+      addHealthService(server);
+      const port = await new Promise<number>((resolve, reject) =>
+        server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+      );
+      const client = createHealthClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+      return { server, client };
+    };
+    const plain = await start([]);
+    const observed = await start([new GrpcServerMetrics({ registry: new Registry(), prefix: 'b_' }).interceptor({ server: 'bench' })]);
+    const run = async (c: typeof plain.client): Promise<number> => {
+      const t0 = performance.now();
+      for (let i = 0; i < calls; i++) await new Promise<void>((resolve, reject) => c.Check({ service: '' }, (err) => (err ? reject(err) : resolve())));
+      return ((performance.now() - t0) * 1000) / calls;
+    };
+    await run(plain.client);
+    await run(observed.client);
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let round = 0; round < 6; round++) {
+      if (round % 2 === 0) {
+        a.push(await run(plain.client));
+        b.push(await run(observed.client));
+      } else {
+        b.push(await run(observed.client));
+        a.push(await run(plain.client));
+      }
+    }
+    for (const x of [plain, observed]) {
+      x.client.close();
+      x.server.forceShutdown();
+    }
+    const f = (xs: number[]) => `median ${median(xs).toFixed(1)} µs (${xs.map((x) => x.toFixed(0)).join(', ')})`;
+    record(`gRPC Check, no interceptor:               ${f(a)} per call`);
+    record(`gRPC Check, metrics+tracing interceptor: ${f(b)} per call`);
   });
 
   it('dfget with tracing off vs on', async () => {
