@@ -99,6 +99,17 @@ describe('e2e observability: metrics after a P2P download (seed + 2 peers)', () 
     expect(sum(sched, 'dragonfly_scheduler_grpc_server_handling_seconds_count', { grpc_method: 'AnnouncePeer' })).toBeGreaterThanOrEqual(1);
   }, 90_000);
 
+  it('a second download of the same file on a peer is local_peer traffic, exactly its size', async () => {
+    const { d, metrics } = daemons[1] as (typeof daemons)[0];
+    const before = await scrape(metrics);
+    const r = await dfget(d.socketPath, [nginx.url(path), '-O', join(cluster.root, 'again'), '--no-progress']);
+    expect(r.code, r.stderr).toBe(0);
+    const after = await scrape(metrics);
+    const delta = (type: string): number => sum(after, `${D}download_traffic`, { type }) - sum(before, `${D}download_traffic`, { type });
+    expect(delta('local_peer')).toBe(body.length);
+    expect(delta('remote_peer') + delta('back_to_source')).toBe(0);
+  }, 30_000);
+
   it('counts a client refused for having no certificate on the piece server, the upload gRPC server and the scheduler', async () => {
     const { d, metrics } = daemons[1] as (typeof daemons)[0];
     const failures = async (port: number, prefix: string, server: string): Promise<number> =>
