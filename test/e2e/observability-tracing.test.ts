@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { E2eCluster } from './harness/cluster.js';
 import type { DfdaemonProcess } from './harness/dfdaemon-process.js';
 import { dfget } from './harness/dfget.js';
+import { freePort } from './harness/free-port.js';
 import type { NginxOrigin } from './harness/nginx-origin.js';
 import { assertBuilt, BIN } from './harness/paths.js';
 import { until } from './observability/metrics-scrape.js';
@@ -32,6 +34,7 @@ describe('e2e tracing: one dfget download is one trace across dfget, dfdaemon, s
   const daemons: DfdaemonProcess[] = [];
   const body = randomBytes(12 * MiB + 777);
   let path: string;
+  let proxyPort: number;
 
   beforeAll(async () => {
     assertBuilt('dfdaemon', 'dfget', 'dfcert', 'scheduler');
@@ -45,8 +48,10 @@ describe('e2e tracing: one dfget download is one trace across dfget, dfdaemon, s
       seedPeer: { healthCheckInterval: '1s' },
       tracing,
     });
+    proxyPort = await freePort();
     for (const [hostname, seed] of [['seed-1', true], ['peer-1', false], ['peer-2', false]] as const) {
-      daemons.push(await cluster.dfdaemon({ hostname, seed, schedulers: [scheduler.address], config: { tracing } }));
+      const proxy = hostname === 'peer-1' ? { proxy: { server: { port: proxyPort } } } : {};
+      daemons.push(await cluster.dfdaemon({ hostname, seed, schedulers: [scheduler.address], config: { tracing, ...proxy } }));
     }
   }, 60_000);
   afterAll(async () => {
@@ -85,4 +90,23 @@ describe('e2e tracing: one dfget download is one trace across dfget, dfdaemon, s
     const serverCall = spans.find((s) => s.host === 'peer-1' && s.name === 'dfdaemon.v2.DfdaemonDownload/DownloadTask' && s.kind === 2);
     expect(spans.find((s) => s.spanId === serverCall?.parentSpanId)?.service).toBe('dfget');
   }, 60_000);
+
+  it('continues a client traceparent through the proxy', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port: proxyPort, method: 'GET', path: nginx.url(path), headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(200);
+    const found = (): boolean => receiver.spans.some((s) => s.traceId === traceId && s.host === 'peer-1' && s.name === 'dfdaemon.proxy' && s.kind === 2);
+    await until(() => Promise.resolve(found()), 10_000);
+    expect(found()).toBe(true);
+  }, 30_000);
 });

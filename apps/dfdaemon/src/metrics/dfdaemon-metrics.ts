@@ -1,5 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Counter, Gauge, GrpcServerMetrics, Histogram, Registry, TlsMetrics, collectDefaultMetrics } from '@d7y/telemetry';
+import {
+  Counter,
+  Gauge,
+  GrpcServerMetrics,
+  Histogram,
+  Registry,
+  SpanStatusCode,
+  TlsMetrics,
+  collectDefaultMetrics,
+  context,
+  startHttpServerSpan,
+} from '@d7y/telemetry';
 import { assertNever } from '@d7y/core';
 import type { TrafficType } from '../storage/task-store.js';
 
@@ -131,13 +142,21 @@ export class DfdaemonMetrics {
     this.downloadPieces.inc({ type: label, result: 'success' });
   }
 
-  /** Observes one proxy request until its answer is sent. */
-  observeProxyRequest(req: IncomingMessage, res: ServerResponse): void {
+  /**
+   * Observes one proxy request until its answer is sent, and runs its handling in a SERVER span
+   * continuing the client's traceparent (a P2P download it starts joins that trace).
+   */
+  observeProxyRequest<T>(req: IncomingMessage, res: ServerResponse, handle: () => T): T {
     const method = knownMethod(req.method);
-    res.once('finish', () => this.proxyRequests.inc({ method, result: proxyResult(res) }));
+    const { span, ctx } = startHttpServerSpan('dfdaemon.proxy', req.headers, { 'http.request.method': method });
     res.once('close', () => {
-      if (!res.writableFinished) this.proxyRequests.inc({ method, result: 'failure' });
+      const result = res.writableFinished ? proxyResult(res) : 'failure';
+      this.proxyRequests.inc({ method, result });
+      span.setAttribute('http.response.status_code', res.statusCode);
+      if (result === 'failure') span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
     });
+    return context.with(ctx, handle);
   }
 
   observeProxyConnect(): void {

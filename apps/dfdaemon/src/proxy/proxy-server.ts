@@ -65,7 +65,8 @@ export interface ProxyServerDeps {
 }
 
 export interface ProxyObserver {
-  request(req: IncomingMessage, res: ServerResponse): void;
+  /** Sees one request and runs its handling (e.g. in a trace span continuing the client's traceparent). */
+  request<T>(req: IncomingMessage, res: ServerResponse, handle: () => T): T;
   connect(req: IncomingMessage): void;
 }
 
@@ -172,10 +173,9 @@ export class ProxyServer {
     const outer: ProxyHandler = c.server.basicAuth === undefined ? limited : basicAuth(c.server.basicAuth, limited);
 
     inner.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      this.deps.observer?.request(req, res);
       const ctx = contexts.get(req.socket);
       if (ctx === undefined) return replyError(res, 500, 'proxy', 'lost tunnel context');
-      this.run(() => limited.request(req, res, ctx), res);
+      this.run(() => this.observe(req, res, () => limited.request(req, res, ctx)), res);
     });
     inner.on('connect', (_req: IncomingMessage, socket: Duplex) => replyOnSocket(socket, 405, 'Method Not Allowed', 'proxy', 'CONNECT inside a tunnel'));
     inner.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket));
@@ -187,8 +187,7 @@ export class ProxyServer {
       socket.setTimeout(limits.idleTimeoutMs, () => socket.destroy());
     });
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      this.deps.observer?.request(req, res);
-      this.run(() => outer.request(req, res, { clientIp: clientIp(req.socket) }), res);
+      this.run(() => this.observe(req, res, () => outer.request(req, res, { clientIp: clientIp(req.socket) })), res);
     });
     server.on('connect', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       const s = socket as Socket;
@@ -229,6 +228,10 @@ export class ProxyServer {
   private track(socket: Socket): void {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
+  }
+
+  private observe<T>(req: IncomingMessage, res: ServerResponse, handle: () => T): T {
+    return this.deps.observer === undefined ? handle() : this.deps.observer.request(req, res, handle);
   }
 
   private run(handle: () => void | Promise<void>, res: ServerResponse): void {
