@@ -35,7 +35,6 @@ import { SchedulerPool } from './scheduler/scheduler-pool.js';
 import { downloadServiceHandlers } from './service/download-service.js';
 import { uploadServiceHandlers } from './service/upload-service.js';
 import { SourceClient } from './source/source-client.js';
-import { PieceHasher } from './storage/piece-hasher.js';
 import { Storage } from './storage/storage.js';
 import { StorageGc } from './storage/storage-gc.js';
 import type { OpenFile } from './storage/task-store.js';
@@ -84,7 +83,6 @@ export class Dfdaemon {
   private readonly schedulerTls: TlsSource;
   private readonly source: SourceClient;
   private readonly fetcher: PieceFetcher;
-  private readonly hasher: PieceHasher;
   private readonly pool: SchedulerPool | undefined;
   private readonly announcer: HostAnnouncer | undefined;
   private readonly dynconfig: ManagerDynconfig | undefined;
@@ -111,7 +109,6 @@ export class Dfdaemon {
     this.metrics = new DfdaemonMetrics({ diskUsage: () => this.storage.diskUsage() });
     const metrics = this.metrics;
     this.storageProbe = new StorageProbe({ dir: c.storage.dir });
-    this.hasher = new PieceHasher();
     this.storage = new Storage({
       // traffic from the network is counted once, where its pieces are stored
       onTaskOpened: (store) => store.onPiece((p) => metrics.pieceStored(p.trafficType, p.length)),
@@ -119,7 +116,6 @@ export class Dfdaemon {
       keep: c.storage.keep,
       logger: deps.logger,
       writeBufferBytes: c.storage.writeBufferSize,
-      hasher: this.hasher,
       ...(deps.openFile === undefined ? {} : { openFile: deps.openFile }),
     });
     const uploadLimiter = new BandwidthLimiter({ bytesPerSecond: c.upload.bandwidthLimit });
@@ -238,8 +234,6 @@ export class Dfdaemon {
       s.start();
       this.stack.push(() => s.stop());
     }
-    this.hasher.start();
-    this.stack.push(() => this.hasher.stop());
     await this.storage.start();
     this.stack.push(() => this.storage.stop());
     this.metrics.tls.trackCertificate(this.serverTls, 'upload_server');
