@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import type { manager } from '@d7y/rpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestManager, type TestManager } from '../../../apps/manager/test/manager-fixture.js';
+import { bearer, startTestManager, type TestManager } from '../../../apps/manager/test/manager-fixture.js';
 import { TcpSwitch } from '../../../apps/manager/test/tcp-switch.js';
 import { DynconfigCache } from '../../../apps/dfdaemon/src/dynconfig/dynconfig-cache.js';
+import { SeedPeerRegistration } from '../../../apps/dfdaemon/src/dynconfig/seed-peer-registration.js';
 import { HostAnnouncer, type HostInfo } from '../../../apps/dfdaemon/src/scheduler/host-announcer.js';
 import { ManagerDynconfig, parseCachedSchedulerList, type CachedSchedulerList } from '../../../apps/dfdaemon/src/scheduler/manager-dynconfig.js';
 import { SchedulerPool } from '../../../apps/dfdaemon/src/scheduler/scheduler-pool.js';
@@ -175,5 +176,29 @@ describe('dfdaemon dynconfig with a real manager', () => {
       await seed.stop();
     }
     expect((await seedPeers()).some((p) => p.hostname === 'seed-1' && p.state === 'active')).toBe(false);
+  });
+
+  it('a seed peer whose connection to the manager is lost turns inactive, and active again when it is back', async () => {
+    // the REST API shows every row with its state (ListSeedPeers lists only active ones)
+    const stateOf = async (hostname: string): Promise<string | undefined> => {
+      const res = await tm.manager.rest.inject({ method: 'GET', url: '/api/v1/seed-peers?per_page=100', headers: bearer(await tm.rootToken()) });
+      return res.json<{ host_name: string; state: string }[]>().find((p) => p.host_name === hostname)?.state;
+    };
+    const sw = new TcpSwitch({ host: '127.0.0.1', port: tm.manager.grpcPort });
+    await sw.open();
+    const host: HostInfo = { id: 'h', hostname: 'seed-2', ip: '127.0.0.1', port: 4000, downloadPort: 4005, isSeed: true, idc: '', location: '', schedulerClusterId: 1, disableShared: false, uploadBytesPerSecond: 1 };
+    const reg = new SeedPeerRegistration({ client: dfdaemonManagerClient(tm.ca, 'seed-2', `127.0.0.1:${sw.port}`), host: () => host, type: 'super', clusterId: 1, keepAliveIntervalMs: 100, logger });
+    try {
+      await reg.start();
+      await until(async () => (await stateOf('seed-2')) === 'active');
+      await sw.cut(); // the connection dies without a goodbye (no DeleteSeedPeer)
+      await until(async () => (await stateOf('seed-2')) === 'inactive');
+      await sw.open();
+      await until(async () => (await stateOf('seed-2')) === 'active');
+    } finally {
+      await reg.stop();
+      await sw.cut();
+    }
+    expect(await stateOf('seed-2')).toBeUndefined();
   });
 });
