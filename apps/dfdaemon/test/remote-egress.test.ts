@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -84,7 +85,7 @@ describe('remote-triggered downloads: egress policy and certificate_chain', () =
     const before = origin.log.length;
     const r = await managerCall(strict, origin.url('/f'));
     expect(r.err?.code).toBe(status.PERMISSION_DENIED);
-    expect(r.err?.details).toMatch(/^DF_ERR_SOURCE_REFUSED: refused to fetch http:\/\/127\.0\.0\.1:\d+ for a download requested over the network: .*loopback.*allow-list/);
+    expect(r.err?.details).toMatch(/^DF_ERR_SOURCE_REFUSED: refused to fetch http:\/\/127\.0\.0\.1:\d+ \(redirects included\) for a download requested over the network: .*loopback.*allow-list/);
     expect(origin.log.length).toBe(before);
   });
 
@@ -102,6 +103,20 @@ describe('remote-triggered downloads: egress policy and certificate_chain', () =
     expect(r.items.length).toBeGreaterThan(1);
     const task = allowing.storage.get(r.items[0]?.task_id as string);
     expect(task?.isFinished).toBe(true);
+  });
+
+  it('judges every redirect hop: an allow-listed origin redirecting to a loopback address that is not allow-listed is refused', async () => {
+    const target = `http://127.0.0.2:${origin.port}/f`;
+    const redirector = createHttpServer((_req, res) => res.writeHead(302, { location: target }).end());
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    try {
+      const r = await managerCall(allowing, `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/go`);
+      expect(r.err?.code).toBe(status.PERMISSION_DENIED);
+      expect(r.err?.details).toMatch(/DF_ERR_SOURCE_REFUSED: refused to fetch http:\/\/127\.0\.0\.1:\d+ \(redirects included\) for a download requested over the network: 127\.0\.0\.2 resolves to 127\.0\.0\.2, a loopback address/);
+    } finally {
+      redirector.closeAllConnections();
+      await new Promise<void>((resolve) => redirector.close(() => resolve()));
+    }
   });
 
   it('leaves the node’s own users unrestricted (dfget path): a loopback origin works on the strict daemon', async () => {

@@ -223,7 +223,7 @@ export class SourceClient {
       if (o.signal?.aborted === true) throw err;
       const refused = egressCause(err);
       if (refused !== undefined) {
-        throw new DfdaemonError('DF_ERR_SOURCE_REFUSED', `refused to fetch ${url.origin} for a download requested over the network: ${refused}`, { cause: err });
+        throw new DfdaemonError('DF_ERR_SOURCE_REFUSED', `refused to fetch ${url.origin} (redirects included) for a download requested over the network: ${refused}`, { cause: err });
       }
       throw new DfdaemonError('DF_ERR_SOURCE_UNREACHABLE', `cannot reach ${url.origin}: ${(err as Error).message}`, {
         cause: err,
