@@ -153,7 +153,9 @@ async function startDaemon(name, seed, certs) {
   const base = PORTS[`${name} gRPC`];
   writeYaml(`${name}/dfdaemon.yaml`, {
     host: { hostname: name, ip: '127.0.0.1' },
-    download: { server: { socketPath } },
+    // The built-in origin is on loopback: seed peers fetch it on the scheduler's behalf, which the
+    // daemon refuses for private and loopback addresses unless they are allow-listed.
+    download: { server: { socketPath }, remoteSource: { allowList: ['127.0.0.0/8', '::1'] } },
     upload: { server: { ip: '127.0.0.1', port: base, tlsDir: join(certs, name) }, client: { tlsDir: join(certs, name) } },
     scheduler: { addrs: [`127.0.0.1:${PORTS['scheduler gRPC']}`] },
     seedPeer: { enable: seed },

@@ -43,7 +43,8 @@ describe('local cluster (pnpm start)', () => {
 
     expect(out).toMatch(/origin served 24\.0 MiB in all \(1\.00× the file\) for 2 downloads/);
     expect(out).toContain('every copy matches');
-    // The second daemon's bytes all came from peers.
+    // The seed peer fetched from the origin; both daemons got every byte from peers.
+    expect(out).toMatch(/peer-1: downloaded 24\.0 MiB .*peers 24\.0 MiB, source 0 B/);
     expect(out).toMatch(/peer-2: downloaded 24\.0 MiB .*peers 24\.0 MiB, source 0 B/);
 
     child.kill('SIGINT');
