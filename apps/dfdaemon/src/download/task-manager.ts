@@ -55,7 +55,7 @@ export interface TaskManagerDeps {
   newPeerId: () => string;
   /** download.concurrentPieceCount. */
   concurrentPieceCount: number;
-  /** Content at most this long (bytes) skips the scheduler (upstream: one minimum piece, 4 MiB). */
+  /** Content at most this long (bytes) skips the scheduler. Default: upstream's TINY size scope. */
   smallTaskBytes?: number;
   /**
    * scheduler.enableBackToSource: when false, a failed P2P download is not retried at the source
@@ -76,6 +76,13 @@ interface Running {
  * scheduler's P2P flow, then the source for whatever is still missing (unless disabled). A
  * second request for a task in flight follows the first one instead of fetching twice.
  */
+/**
+ * Upstream's TINY size scope (internals §1.7): only content this small skips the scheduler. Anything
+ * larger, even one piece, goes through P2P, so an image's config blob is served by the seed peer
+ * after a preheat instead of the registry.
+ */
+const TINY_TASK_BYTES = 128;
+
 export class TaskManager {
   private readonly deps: TaskManagerDeps;
   private readonly log: Logger;
@@ -85,7 +92,7 @@ export class TaskManager {
   constructor(deps: TaskManagerDeps) {
     this.deps = deps;
     this.log = deps.logger.child({ component: 'download' });
-    this.smallTaskBytes = deps.smallTaskBytes ?? MIN_PIECE_LENGTH;
+    this.smallTaskBytes = deps.smallTaskBytes ?? TINY_TASK_BYTES;
   }
 
   taskIdOf(req: DownloadRequest): string {
