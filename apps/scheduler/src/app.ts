@@ -65,6 +65,7 @@ export function createSchedulerApp(config: SchedulerConfig, deps: SchedulerAppDe
     retryLimit: config.scheduler.retryLimit,
     retryBackToSourceLimit: config.scheduler.retryBackToSourceLimit,
     retryIntervalMs: config.scheduler.retryInterval,
+    seedPeerWaitMs: config.scheduler.seedPeerWait,
     candidateParentLimit: config.scheduler.candidateParentLimit,
     filterParentLimit: config.scheduler.filterParentLimit,
   };

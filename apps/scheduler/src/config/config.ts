@@ -60,6 +60,8 @@ const scheduler = z
     retryLimit: z.number().int().min(1).max(100).default(5),
     /** Wait between rounds, ±25 % jitter (upstream 500ms). */
     retryInterval: duration().prefault('500ms'),
+    /** Wait for a triggered seed peer before rounds count against the limits above (not upstream). */
+    seedPeerWait: duration().prefault('5s'),
     /** Parents per NormalTaskResponse (upstream cluster config candidate_parent_limit, 1–20). */
     candidateParentLimit: z.number().int().min(1).max(20).default(3),
     /** Peers sampled per scheduling round (upstream filter_parent_limit, 10–1000). */

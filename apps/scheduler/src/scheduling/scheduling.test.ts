@@ -68,6 +68,27 @@ describe('Scheduling.scheduleCandidateParents', () => {
     expect(delays).toHaveLength(2);
   });
 
+  it('waits for a triggered seed peer beyond retryBackToSourceLimit and hands it out before it has a piece', async () => {
+    const { world, scheduling, task, child, delays, onSleep } = setup({}, () => 0);
+    task.seedPeerTriggered = true;
+    let seedId = '';
+    // The seed registers and goes to the source only after 6 rounds (2.25 s), more than the 4 that count.
+    for (let i = 0; i < 5; i++) onSleep.push(() => undefined);
+    onSleep.push(() => (seedId = addPeer(world, task, addHost(world, { hostname: 'seed', type: 'super' }), 'BackToSource').id));
+    const result = await scheduling.scheduleCandidateParents(child);
+    expect(result.kind === 'normal' && result.parents.map((p) => p.id)).toEqual([seedId]);
+    expect(delays).toHaveLength(6);
+  });
+
+  it('waits for a triggered seed peer at most seedPeerWaitMs, then counts rounds again', async () => {
+    const { scheduling, task, child, delays } = setup({ seedPeerWaitMs: 1000 }, () => 0);
+    task.seedPeerTriggered = true;
+    const result = await scheduling.scheduleCandidateParents(child);
+    expect(result).toEqual({ kind: 'needBackToSource', description: 'scheduling exceeded RetryBackToSourceLimit' });
+    // 375 ms rounds: 3 uncounted (1125 ms ≥ 1000 ms waited), then the 4 counted ones.
+    expect(delays).toEqual([375, 375, 375, 375, 375, 375, 375]);
+  });
+
   it('fails with "scheduling exceeded RetryLimit" when the task may not go to the source', async () => {
     const { world, scheduling, task, child, delays } = setup();
     // backToSourceCount reached: the only back-to-source peer is blocked for this child.

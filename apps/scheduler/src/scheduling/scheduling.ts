@@ -15,6 +15,13 @@ export interface SchedulingConfig {
   candidateParentLimit: number;
   /** Peers of the task sampled per round (upstream 15). */
   filterParentLimit: number;
+  /**
+   * Milliseconds a peer may wait for the task's triggered seed peer before rounds count against
+   * retryBackToSourceLimit and retryLimit (default 5000). A seed is a parent as soon as it goes
+   * to the source, before it has any piece; without this a seed slower to register than
+   * retryBackToSourceLimit rounds sends every early peer to the source as well.
+   */
+  seedPeerWaitMs?: number;
 }
 
 export type ScheduleResult =
@@ -30,6 +37,9 @@ export interface SchedulingDeps {
   /** Uniform in [0, 1): jitter and parent sampling. */
   random?: () => number;
 }
+
+/** Default of SchedulingConfig.seedPeerWaitMs. */
+export const DEFAULT_SEED_PEER_WAIT_MS = 5000;
 
 /** Upstream's ScheduleCandidateParents loop and candidate filter. */
 export class Scheduling {
@@ -54,12 +64,16 @@ export class Scheduling {
    *   n ≥ retryLimit → FailedPrecondition "scheduling exceeded RetryLimit";
    *   drop the peer's current parents, find candidates, add edges; any added → NormalTask;
    *   else wait retryInterval·(0.75 + 0.5·random) and try again.
+   * Rounds spent while the task's seed peer is triggered but not yet a parent do not count (n stays),
+   * for at most seedPeerWaitMs in total.
    */
   async scheduleCandidateParents(peer: Peer, cancel?: CancelToken): Promise<ScheduleResult> {
     const task = peer.task;
     // Bindings per call, not a child logger: this runs for every registration.
     const ids = { hostId: peer.host.id, taskId: task.id, peerId: peer.id };
     const log = this.log;
+    const seedWaitMs = this.config.seedPeerWaitMs ?? DEFAULT_SEED_PEER_WAIT_MS;
+    let seedWaitedMs = 0;
     for (let n = 0; ; n++) {
       if (cancel?.aborted) throw new SchedulerError('DF_ERR_SCHEDULER_CANCELLED', 'the peer stream ended while scheduling');
       if (peer.state === 'Leave' || peer.state === 'Failed') {
@@ -92,7 +106,13 @@ export class Scheduling {
         if (log.isLevelEnabled('debug')) log.debug({ ...ids, parentIds: parents.map((p) => p.id), rounds: n }, 'selected candidate parents');
         return { kind: 'normal', parents };
       }
-      await this.sleep(this.retryDelayMs(), cancel);
+      const delay = this.retryDelayMs();
+      if (task.seedPeerTriggered && !peer.host.isSeed && seedWaitedMs < seedWaitMs) {
+        if (seedWaitedMs === 0) log.info(ids, 'waiting for the triggered seed peer');
+        seedWaitedMs += delay;
+        n -= 1; // this round does not count
+      }
+      await this.sleep(delay, cancel);
     }
   }
 
