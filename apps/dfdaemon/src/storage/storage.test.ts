@@ -211,6 +211,31 @@ describe('Storage', () => {
     await s.stop();
   });
 
+  it('records a finished piece at once while another is still arriving when fdatasync costs nothing', async () => {
+    // Only setTimeout is faked: a commit window that waits on a timer would never end here.
+    const s = await open2(false);
+    const t = await create(s);
+    let more: () => void = () => undefined;
+    const stalled = (async function* () {
+      yield piece(0).subarray(0, 1024);
+      await new Promise<void>((r) => (more = r));
+      yield piece(0).subarray(1024);
+    })();
+    const slow = t.writePiece({ number: 0, offset: 0, chunks: stalled, trafficType: 'back-to-source' });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const fast = await t.writePiece({ number: 1, offset: PIECE, chunks: chunksOf(piece(1)), trafficType: 'back-to-source' });
+      expect(fast.number).toBe(1);
+      expect(t.pieces().map((p) => p.number)).toEqual([1]);
+    } finally {
+      vi.useRealTimers();
+    }
+    more();
+    await slow;
+    expect(t.pieces().map((p) => p.number).sort()).toEqual([0, 1]);
+    await s.stop();
+  });
+
   it('waitForPiece resolves when the piece lands and rejects when the task is deleted', async () => {
     const s = await open2(false);
     const t = await create(s);
