@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { testLogger } from '../../test/fixtures/logger.js';
+import { randomBytesSeeded } from '../../test/fixtures/origin.js';
+import { TestPki } from '../../test/fixtures/tls.js';
+import { BandwidthLimiter } from '../rate-limit/bandwidth-limiter.js';
+import { Storage } from '../storage/storage.js';
+import type { OpenFile, PieceRecord } from '../storage/task-store.js';
+import { PieceServer } from '../upload/piece-server.js';
+import { ParentRound, type Parent } from './parent-round.js';
+import { PieceFetcher } from './piece-fetcher.js';
+
+const MiB = 1024 * 1024;
+const TASK = 'd'.repeat(64);
+const PIECES = 3;
+
+async function* one(b: Buffer): AsyncIterable<Buffer> {
+  yield b;
+}
+
+describe('ParentRound (real piece server, real storage)', () => {
+  const pki = new TestPki();
+  const body = randomBytesSeeded(PIECES * MiB, 11);
+  const digestOf = (n: number): string => `sha256:${createHash('sha256').update(body.subarray(n * MiB, (n + 1) * MiB)).digest('hex')}`;
+  let dir: string;
+  let parentStorage: Storage;
+  let childStorage: Storage;
+  let server: PieceServer;
+  let fetcher: PieceFetcher;
+  let served = 0;
+  // The child's content fdatasync waits until the test opens the gate.
+  let syncs = 0;
+  let openGate: () => void = () => undefined;
+  let gate: Promise<void>;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'd7y-round-'));
+    served = 0;
+    syncs = 0;
+    gate = new Promise<void>((r) => (openGate = r));
+    parentStorage = new Storage({ dir: join(dir, 'parent'), keep: false, logger: testLogger() });
+    await parentStorage.start();
+    const parentTask = await parentStorage.getOrCreate({ id: TASK, url: 'http://o/x', pieceLength: MiB, contentLength: body.length, responseHeader: {} });
+    for (let n = 0; n < PIECES; n++) {
+      await parentTask.writePiece({ number: n, offset: n * MiB, chunks: one(body.subarray(n * MiB, (n + 1) * MiB)), trafficType: 'back-to-source' });
+    }
+    server = new PieceServer({
+      storage: parentStorage,
+      tls: pki.source('peer-1'),
+      uploadLimiter: new BandwidthLimiter({ bytesPerSecond: 0 }),
+      logger: testLogger(),
+      ip: '127.0.0.1',
+      port: 0,
+      observer: { served: (result) => void (result === 'success' && (served += 1)) },
+    });
+    await server.start();
+    const gated: OpenFile = async (path, flags, mode) => {
+      const fh = await open(path, flags, mode);
+      if (path.endsWith('.pieces') || path.endsWith('.json')) return fh;
+      const datasync = fh.datasync.bind(fh);
+      (fh as unknown as { datasync: unknown }).datasync = async () => {
+        syncs += 1;
+        await gate;
+        return datasync();
+      };
+      return fh;
+    };
+    childStorage = new Storage({ dir: join(dir, 'child'), keep: false, logger: testLogger(), openFile: gated });
+    await childStorage.start();
+    fetcher = new PieceFetcher({ tls: pki.source('peer-2'), pieceTimeoutMs: 5000 });
+  });
+
+  afterEach(async () => {
+    openGate();
+    await fetcher.close();
+    await server.stop();
+    await childStorage.stop();
+    await parentStorage.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('fetches the next piece while the previous one is still being made durable, and reports pieces only once durable', async () => {
+    const child = await childStorage.getOrCreate({ id: TASK, url: 'http://o/x', pieceLength: MiB, contentLength: body.length, responseHeader: {} });
+    const parent: Parent = { id: 'parent-peer', hostId: 'parent-host', ip: '127.0.0.1', port: 1, downloadPort: server.port };
+    const reported: PieceRecord[] = [];
+    const round = new ParentRound({
+      task: child,
+      parents: [parent],
+      numbers: [0, 1, 2],
+      syncPieces: async function* () {
+        yield* [0, 1, 2];
+      },
+      fetcher,
+      trustedDigest: (n) => Promise.resolve(digestOf(n)),
+      limiters: [],
+      // One worker: with a blocking commit it could not start piece 1 before piece 0 is durable.
+      concurrency: 1,
+      idleTimeoutMs: 10_000,
+      onPiece: (p) => reported.push(p),
+      onPieceFailed: () => undefined,
+      logger: testLogger(),
+      signal: new AbortController().signal,
+    }).run();
+    await vi.waitFor(() => expect(served).toBe(PIECES));
+    expect(syncs).toBeGreaterThan(0);
+    expect(reported).toEqual([]);
+    expect(child.pieces()).toEqual([]);
+    openGate();
+    const result = await round;
+    expect(result.blocked.size).toBe(0);
+    expect(reported.map((p) => p.number).sort()).toEqual([0, 1, 2]);
+    expect(child.pieces().map((p) => p.digest)).toEqual([0, 1, 2].map(digestOf));
+  });
+});
