@@ -7,6 +7,8 @@ export interface PieceFetcherDeps {
   tls: TlsSource;
   /** download.pieceTimeout (ms): whole-piece deadline. */
   pieceTimeoutMs: number;
+  /** TCP + TLS handshake deadline (ms); default CONNECT_TIMEOUT_MS, never above pieceTimeoutMs. */
+  connectTimeoutMs?: number;
   dispatcher?: Dispatcher;
   /** Extra request headers per task (trace context of the download the piece belongs to). */
   headersFor?: (taskId: string) => Record<string, string>;
@@ -23,6 +25,14 @@ export interface PieceBody {
   destroy(): void;
 }
 
+/**
+ * Default handshake deadline (ms). A parent serving many children on a busy host can take seconds
+ * to answer a TLS handshake; a failed piece blocks that parent for the child (and, through
+ * ReschedulePeer, at the scheduler), so a tight deadline turned a busy seed into a "failed" one
+ * and sent its children to the source (bench/swarm, N = 16: 2 s deadlines, origin÷size 1.78).
+ */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
 /** Fetches piece bytes from a parent's piece server over mutual TLS (HTTP/1.1 keep-alive). */
 export class PieceFetcher {
   private readonly dispatcher: Dispatcher;
@@ -34,6 +44,7 @@ export class PieceFetcher {
     this.pieceTimeoutMs = deps.pieceTimeoutMs;
     this.headersFor = deps.headersFor;
     this.ownsDispatcher = deps.dispatcher === undefined;
+    const connectTimeoutMs = Math.min(deps.connectTimeoutMs ?? CONNECT_TIMEOUT_MS, deps.pieceTimeoutMs);
     this.dispatcher =
       deps.dispatcher ??
       new Agent({
@@ -41,7 +52,7 @@ export class PieceFetcher {
         headersTimeout: deps.pieceTimeoutMs,
         bodyTimeout: deps.pieceTimeoutMs,
         // A new connector per connection: rotated certificates apply to the next connection.
-        connect: (opts, callback) => buildConnector({ ...tlsClientOptions(deps.tls), timeout: 2000 })(opts, callback),
+        connect: (opts, callback) => buildConnector({ ...tlsClientOptions(deps.tls), timeout: connectTimeoutMs })(opts, callback),
       });
   }
 

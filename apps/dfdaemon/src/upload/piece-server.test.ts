@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:https';
+import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tlsClientOptions } from '@d7y/tls';
@@ -101,5 +102,31 @@ describe('PieceServer + PieceFetcher (mTLS)', () => {
       req.end();
     });
     expect(noCert).toBeInstanceOf(Error);
+  });
+
+  it('still fetches from a parent that takes 2.5 s to answer the handshake (a busy seed)', async () => {
+    // A TCP relay that holds each connection 2.5 s before passing it to the piece server. The old
+    // 2 s handshake deadline called such a parent unreachable and blocked it.
+    const relay = createNetServer((client) => {
+      client.pause();
+      const t = setTimeout(() => {
+        const up = connect(server.port, '127.0.0.1');
+        up.on('error', () => client.destroy());
+        client.on('error', () => up.destroy());
+        client.pipe(up).pipe(client);
+        client.resume();
+      }, 2500);
+      client.on('close', () => clearTimeout(t));
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    const slowParent = { ip: '127.0.0.1', port: (relay.address() as AddressInfo).port };
+    const patient = new PieceFetcher({ tls: pki.source('peer-2'), pieceTimeoutMs: 10_000 });
+    try {
+      const p0 = await patient.fetch(slowParent, TASK, 0);
+      expect((await collect(p0.body)).equals(body.subarray(0, MiB))).toBe(true);
+    } finally {
+      await patient.close();
+      await new Promise<void>((r) => relay.close(() => r()));
+    }
   });
 });
