@@ -48,6 +48,24 @@ function daemonPorts(name, base) {
 
 const children = [];
 let stopping = false;
+let running = false;
+
+// Installed before anything starts: Ctrl-C at any moment stops every service in reverse order
+// (during start-up too), and a repeated Ctrl-C never leaves services behind.
+const stopRequested = new Promise((resolveStop) => {
+  const onSignal = () => {
+    if (stopping) return;
+    stopping = true;
+    if (running) {
+      resolveStop();
+      return;
+    }
+    console.log('\nstopping…');
+    stopAll().then(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+});
 
 main().catch(async (err) => {
   console.error(`\n✗ ${err.message}`);
@@ -132,15 +150,9 @@ async function main() {
   console.log(`  node ${rel(BIN.dfget)} ${url} -O /tmp/copy.bin -e ${daemons['peer-2'].socketPath}`);
   console.log(`  curl --cacert ${rel(join(certs, 'ca.crt'))} ${consoleUrl}healthy`);
   console.log('Ctrl-C stops it.');
-  await new Promise((resolveStop) => {
-    // Ctrl-C reaches the services too (same process group): they stop themselves in parallel.
-    const onSignal = () => {
-      stopping = true;
-      resolveStop();
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-  });
+  // Ctrl-C reaches the services too (same process group): they stop themselves in parallel.
+  running = true;
+  await stopRequested;
   console.log('\nstopping…');
   await stopAll();
   origin.server.close();
@@ -169,6 +181,7 @@ async function startDaemon(name, seed, certs) {
 }
 
 function startService(name, bin, configRel, isReady, env = {}) {
+  if (stopping) return Promise.reject(new Error('stopped before every service was started'));
   const config = join(HOME, configRel);
   const log = createWriteStream(join(dirname(config), `${name}.log`), { flags: 'a', mode: 0o600 });
   const child = spawn(process.execPath, [bin, '--config', config], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

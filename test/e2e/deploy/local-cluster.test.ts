@@ -48,7 +48,7 @@ describe('local cluster (pnpm start)', () => {
     expect(out).toMatch(/peer-2: downloaded 24\.0 MiB .*peers 24\.0 MiB, source 0 B/);
 
     child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    expect(await exited, out).toBe(0);
     expect(out).toContain('stopped.');
   }, 180_000);
 });
