@@ -27,7 +27,7 @@ import { ProxyServer } from './proxy/proxy-server.js';
 import { TaskManagerAdapter } from './proxy/task-manager-adapter.js';
 import { BandwidthLimiter } from './rate-limit/bandwidth-limiter.js';
 import { HostAnnouncer, type HostInfo } from './scheduler/host-announcer.js';
-import { DynconfigCache } from './dynconfig/dynconfig-cache.js';
+import { DynconfigCache } from '@d7y/config';
 import { SeedPeerRegistration } from './dynconfig/seed-peer-registration.js';
 import { ManagerDynconfig, parseCachedSchedulerList } from './scheduler/manager-dynconfig.js';
 import { PeerToPeerDownloader } from './scheduler/p2p-downloader.js';

@@ -6,7 +6,7 @@ import { Announcer } from './announcer/announcer.js';
 import { schedulerHostname, type SchedulerConfig } from './config/config.js';
 import { ApplicationPriorities } from './dynconfig/application-priorities.js';
 import { applyDynconfig } from './dynconfig/apply-dynconfig.js';
-import { DynconfigCache } from './dynconfig/dynconfig-cache.js';
+import { DynconfigCache } from '@d7y/config';
 import { parseDynconfigData } from './dynconfig/dynconfig-data.js';
 import { SchedulerDynconfig } from './dynconfig/scheduler-dynconfig.js';
 import { Gc } from './gc/gc.js';

@@ -8,3 +8,5 @@ export type { LoadConfigOptions } from './load-config.js';
 export { exitOnConfigError, loadConfigOrExit } from './exit-on-config-error.js';
 export type { ExitIo } from './exit-on-config-error.js';
 export { deepFreeze } from './deep-freeze.js';
+export { DynconfigCache } from './dynconfig-cache.js';
+export type { DynconfigCacheDeps, DynconfigCacheLogger } from './dynconfig-cache.js';

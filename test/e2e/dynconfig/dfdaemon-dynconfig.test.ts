@@ -6,7 +6,7 @@ import type { manager } from '@d7y/rpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, startTestManager, type TestManager } from '../../../apps/manager/test/manager-fixture.js';
 import { TcpSwitch } from '../../../apps/manager/test/tcp-switch.js';
-import { DynconfigCache } from '../../../apps/dfdaemon/src/dynconfig/dynconfig-cache.js';
+import { DynconfigCache } from '@d7y/config';
 import { SeedPeerRegistration } from '../../../apps/dfdaemon/src/dynconfig/seed-peer-registration.js';
 import { HostAnnouncer, type HostInfo } from '../../../apps/dfdaemon/src/scheduler/host-announcer.js';
 import { ManagerDynconfig, parseCachedSchedulerList, type CachedSchedulerList } from '../../../apps/dfdaemon/src/scheduler/manager-dynconfig.js';

@@ -1,6 +1,6 @@
 import type { Logger } from '@d7y/logger';
 import { fromServiceError, type manager } from '@d7y/rpc';
-import type { DynconfigCache } from '../dynconfig/dynconfig-cache.js';
+import type { DynconfigCache } from '@d7y/config';
 import type { SeedPeerRegistration } from '../dynconfig/seed-peer-registration.js';
 import type { HostAnnouncer, HostInfo } from './host-announcer.js';
 import type { SchedulerPool } from './scheduler-pool.js';

@@ -1,6 +1,6 @@
 import type { Logger } from '@d7y/logger';
 import { fromServiceError, type manager } from '@d7y/rpc';
-import type { DynconfigCache } from './dynconfig-cache.js';
+import type { DynconfigCache } from '@d7y/config';
 import { applicationsFromManager, dynconfigFromScheduler, type DynconfigData } from './dynconfig-data.js';
 
 export interface SchedulerDynconfigDeps {

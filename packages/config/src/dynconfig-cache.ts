@@ -1,27 +1,30 @@
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Logger } from '@d7y/logger';
+
+/** The one method of a pino logger this cache uses. */
+export interface DynconfigCacheLogger {
+  warn(obj: object, msg: string): void;
+}
 
 export interface DynconfigCacheDeps<T> {
   /** File holding the last good answer (JSON); its directory is created 0700. */
   path: string;
   /** Validates what was read back; throws (with a reason) when the file does not hold a T. */
   parse: (value: unknown) => T;
-  logger: Logger;
+  logger: DynconfigCacheLogger;
 }
 
 /**
- * The manager's last good answer on disk, so that a restart while the manager is down starts from
- * it (upstream's scheduler keeps it in memory only since 2023). Written atomically (temporary
- * file, fsync, rename), mode 0600. A missing or corrupt file is "no cache", never a start failure.
+ * The manager's last good answer on disk (the scheduler's cluster config, the dfdaemon's scheduler
+ * list), so that a restart while the manager is down starts from it; upstream keeps it in memory
+ * only. Written atomically (temporary file, fsync, rename, directory fsync), mode 0600. A missing
+ * or corrupt file is "no cache", never a start failure.
  */
 export class DynconfigCache<T> {
   private readonly d: DynconfigCacheDeps<T>;
-  private readonly log: Logger;
 
   constructor(deps: DynconfigCacheDeps<T>) {
     this.d = deps;
-    this.log = deps.logger.child({ component: 'dynconfig-cache' });
   }
 
   get path(): string {
@@ -33,13 +36,15 @@ export class DynconfigCache<T> {
     try {
       text = await readFile(this.d.path, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.log.warn({ path: this.d.path, err: (err as Error).message }, 'cannot read the dynconfig cache');
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.d.logger.warn({ component: 'dynconfig-cache', path: this.d.path, err: (err as Error).message }, 'cannot read the dynconfig cache');
+      }
       return undefined;
     }
     try {
       return this.d.parse(JSON.parse(text));
     } catch (err) {
-      this.log.warn({ path: this.d.path, err: (err as Error).message }, 'ignoring a corrupt dynconfig cache');
+      this.d.logger.warn({ component: 'dynconfig-cache', path: this.d.path, err: (err as Error).message }, 'ignoring a corrupt dynconfig cache');
       return undefined;
     }
   }
