@@ -100,6 +100,7 @@ export class BackToSource {
             chunks: throttle(res.body, this.limiters, signal),
             trafficType: 'back-to-source',
             ...(signal === undefined ? {} : { signal }),
+            ...(res.release === undefined ? {} : { release: res.release }),
           });
         } finally {
           res.destroy();

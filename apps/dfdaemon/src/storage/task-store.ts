@@ -52,6 +52,8 @@ export interface WritePieceOptions {
   parentId?: string;
   trafficType: TrafficType;
   signal?: AbortSignal;
+  /** Called with each chunk once its bytes are written and hashed: the chunk's memory may be reused. */
+  release?: (chunk: Buffer) => void;
 }
 
 export interface TaskStoreDeps {
@@ -285,9 +287,14 @@ export class TaskStore {
         // One write in flight while the next buffer fills: network and disk overlap.
         await inflight;
         if (writeErr !== undefined) throw storageError(writeErr, `writing piece ${o.number}`);
-        inflight = writevFully(fh, bufs, position).catch((err: unknown) => {
-          writeErr = err;
-        });
+        inflight = writevFully(fh, bufs, position).then(
+          () => {
+            if (o.release !== undefined) for (const b of bufs) o.release(b);
+          },
+          (err: unknown) => {
+            writeErr = err;
+          },
+        );
       };
       for await (const chunk of o.chunks) {
         if (o.signal?.aborted === true) throw abortError(o.signal);
