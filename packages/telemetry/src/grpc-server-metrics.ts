@@ -66,24 +66,41 @@ export class GrpcServerMetrics {
 
   interceptor(options: GrpcServerInterceptorOptions): grpc.ServerInterceptor {
     const { server, onMessage } = options;
+    // Label objects per method (and per status), built once: this runs for every call.
+    const methods = new Map<string, MethodLabels>();
+    const labelsOf = (path: string): MethodLabels => {
+      let labels = methods.get(path);
+      if (labels === undefined) {
+        const { service, name } = splitPath(path);
+        labels = { service, name, call: { server, grpc_service: service, grpc_method: name }, byCode: new Map() };
+        methods.set(path, labels);
+      }
+      return labels;
+    };
     return (method, call) => {
       const startedAt = process.hrtime.bigint();
-      const { service, name } = splitPath(method.path);
-      this.started.inc({ server, grpc_service: service, grpc_method: name });
+      const labels = labelsOf(method.path);
+      const { service, name } = labels;
+      this.started.inc(labels.call);
       let span: Span | undefined;
-      let ctx: Context = context.active();
+      // Set only when the call carries a valid span context (tracing on, or a caller's trace to
+      // continue): otherwise nothing needs the handler to run inside a context.
+      let ctx: Context | undefined;
       let ended = false;
       const finish = (code: number, details: string | undefined): void => {
         if (ended) return;
         ended = true;
-        const grpcCode = grpc.status[code] ?? String(code);
-        const labels = { server, grpc_service: service, grpc_method: name, grpc_code: grpcCode };
-        this.handled.inc(labels);
-        this.seconds.observe(labels, Number(process.hrtime.bigint() - startedAt) / 1e9);
-        if (code === grpc.status.RESOURCE_EXHAUSTED) this.rateLimited.inc({ server, grpc_service: service, grpc_method: name });
+        let done = labels.byCode.get(code);
+        if (done === undefined) {
+          done = { ...labels.call, grpc_code: grpc.status[code] ?? String(code) };
+          labels.byCode.set(code, done);
+        }
+        this.handled.inc(done);
+        this.seconds.observe(done, Number(process.hrtime.bigint() - startedAt) / 1e9);
+        if (code === grpc.status.RESOURCE_EXHAUSTED) this.rateLimited.inc(labels.call);
         if (span !== undefined) {
           span.setAttribute('rpc.grpc.status_code', code);
-          if (code !== grpc.status.OK) span.setStatus({ code: SpanStatusCode.ERROR, message: details ?? grpcCode });
+          if (code !== grpc.status.OK) span.setStatus({ code: SpanStatusCode.ERROR, message: details ?? done.grpc_code });
           span.end();
         }
       };
@@ -97,8 +114,14 @@ export class GrpcServerMetrics {
                 { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': name } },
                 parent,
               );
-              ctx = trace.setSpan(parent, span);
-              context.with(ctx, () => proceed(metadata));
+              if (!span.isRecording() && !trace.isSpanContextValid(span.spanContext())) {
+                span = undefined;
+                proceed(metadata);
+                return;
+              }
+              const active = trace.setSpan(parent, span);
+              ctx = active;
+              context.with(active, () => proceed(metadata));
             },
             onReceiveMessage: (message, proceed) => {
               if (onMessage !== undefined) {
@@ -108,10 +131,12 @@ export class GrpcServerMetrics {
                   // observation never breaks a call
                 }
               }
-              context.with(ctx, () => proceed(message));
+              if (ctx === undefined) proceed(message);
+              else context.with(ctx, () => proceed(message));
             },
             onReceiveHalfClose: (proceed) => {
-              context.with(ctx, () => proceed());
+              if (ctx === undefined) proceed();
+              else context.with(ctx, () => proceed());
             },
             onCancel: () => finish(grpc.status.CANCELLED, 'cancelled by the client'),
           });
@@ -123,6 +148,13 @@ export class GrpcServerMetrics {
       });
     };
   }
+}
+
+interface MethodLabels {
+  service: string;
+  name: string;
+  call: { server: string; grpc_service: string; grpc_method: string };
+  byCode: Map<number, { server: string; grpc_service: string; grpc_method: string; grpc_code: string }>;
 }
 
 function splitPath(path: string): { service: string; name: string } {

@@ -3,6 +3,13 @@ import type { CancelToken } from '../scheduling/cancel-token.js';
 import { Scheduling, type ScheduleResult, type SchedulingDeps } from '../scheduling/scheduling.js';
 import type { ScheduleOutcome, SchedulerMetrics } from './scheduler-metrics.js';
 
+/** Label objects made once: this runs for every registration. */
+const OUTCOME_LABELS: Record<ScheduleOutcome, { outcome: ScheduleOutcome }> = {
+  normal: { outcome: 'normal' },
+  back_to_source: { outcome: 'back_to_source' },
+  failure: { outcome: 'failure' },
+};
+
 /** Scheduling with its outcomes counted and timed. */
 export class MeteredScheduling extends Scheduling {
   private readonly metrics: SchedulerMetrics;
@@ -20,8 +27,9 @@ export class MeteredScheduling extends Scheduling {
       outcome = result.kind === 'normal' ? 'normal' : 'back_to_source';
       return result;
     } finally {
-      this.metrics.schedules.inc({ outcome });
-      this.metrics.scheduleDuration.observe({ outcome }, performance.now() - startedAt);
+      const labels = OUTCOME_LABELS[outcome];
+      this.metrics.schedules.inc(labels);
+      this.metrics.scheduleDuration.observe(labels, performance.now() - startedAt);
     }
   }
 }

@@ -1,3 +1,5 @@
+import { SampleSet } from './sample-set.js';
+
 interface Vertex<V, E> {
   readonly id: string;
   readonly value: V;
@@ -8,12 +10,11 @@ interface Vertex<V, E> {
 /**
  * Directed acyclic graph keyed by string IDs, with a payload per edge. `addEdge` refuses any edge
  * that would close a cycle, so the graph stays acyclic by construction.
- * Vertices also sit in a dense array so that `randomVertices(n)` costs O(n), not O(|V|).
+ * Vertex values also sit in a SampleSet so that `randomVertices(n)` costs O(n), not O(|V|).
  */
 export class Dag<V, E = undefined> {
   private readonly vertices = new Map<string, Vertex<V, E>>();
-  private readonly order: Array<Vertex<V, E>> = [];
-  private readonly index = new Map<string, number>();
+  private readonly sampler = new SampleSet<V>();
 
   get size(): number {
     return this.vertices.size;
@@ -35,8 +36,7 @@ export class Dag<V, E = undefined> {
     if (this.vertices.has(id)) throw new Error(`vertex ${id} already exists`);
     const vertex: Vertex<V, E> = { id, value, parents: new Map(), children: new Map() };
     this.vertices.set(id, vertex);
-    this.index.set(id, this.order.length);
-    this.order.push(vertex);
+    this.sampler.add(id, value);
   }
 
   /** Removes the vertex and every edge touching it; returns the removed edges as [from, to, payload]. */
@@ -45,14 +45,7 @@ export class Dag<V, E = undefined> {
     if (vertex === undefined) return [];
     const removed = [...this.deleteInEdges(id), ...this.deleteOutEdges(id)];
     this.vertices.delete(id);
-    // Swap-remove from the dense array.
-    const at = this.index.get(id) as number;
-    const last = this.order.pop() as Vertex<V, E>;
-    if (last.id !== id) {
-      this.order[at] = last;
-      this.index.set(last.id, at);
-    }
-    this.index.delete(id);
+    this.sampler.delete(id);
     return removed;
   }
 
@@ -126,19 +119,9 @@ export class Dag<V, E = undefined> {
     return removed;
   }
 
-  /** Up to n distinct vertices chosen uniformly at random (partial Fisher–Yates over indices). */
+  /** Up to n distinct vertex values chosen uniformly at random. */
   randomVertices(n: number, random: () => number = Math.random): V[] {
-    const total = this.order.length;
-    const count = Math.min(Math.max(0, Math.floor(n)), total);
-    const swapped = new Map<number, number>();
-    const result: V[] = [];
-    for (let i = 0; i < count; i++) {
-      const j = i + Math.floor(random() * (total - i));
-      const picked = swapped.get(j) ?? j;
-      swapped.set(j, swapped.get(i) ?? i);
-      result.push((this.order[picked] as Vertex<V, E>).value);
-    }
-    return result;
+    return this.sampler.sample(n, random);
   }
 
   /** Depth-first search along child edges. */

@@ -168,6 +168,16 @@ export class Host {
     return this.info.network?.location ?? '';
   }
 
+  /** idc and location in lower case, for case-insensitive affinity; cached per announced info. */
+  get affinityKeys(): { idc: string; location: string } {
+    if (this.keys?.info !== this.info) {
+      this.keys = { info: this.info, idc: this.idc.toLowerCase(), location: this.location.toLowerCase() };
+    }
+    return this.keys;
+  }
+
+  private keys: { info: HostInfo; idc: string; location: string } | undefined;
+
   get disableShared(): boolean {
     return this.info.disableShared;
   }

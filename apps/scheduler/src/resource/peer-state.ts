@@ -28,6 +28,9 @@ export type PeerEvent =
 
 export const RECEIVED_STATES = ['ReceivedEmpty', 'ReceivedTiny', 'ReceivedSmall', 'ReceivedNormal'] as const satisfies readonly PeerState[];
 
+/** States in which a peer can serve pieces to children; every other state cannot. */
+export const SERVING_STATES: ReadonlySet<PeerState> = new Set<PeerState>(['Running', 'BackToSource', 'Succeeded']);
+
 export const PEER_TRANSITIONS: TransitionTable<PeerState, PeerEvent> = {
   RegisterEmpty: { from: ['Pending'], to: 'ReceivedEmpty' },
   RegisterTiny: { from: ['Pending'], to: 'ReceivedTiny' },

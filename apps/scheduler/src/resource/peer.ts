@@ -85,6 +85,7 @@ export class Peer {
 
   private onTransition(event: PeerEvent, from: PeerState): void {
     this.updatedAt = this.now();
+    this.task.peerStateChanged(this);
     switch (event) {
       case 'RegisterEmpty':
       case 'RegisterTiny':

@@ -2,6 +2,8 @@ import { Dag } from './dag.js';
 import type { TaskType } from './download.js';
 import type { UploadLoad } from './host.js';
 import type { Peer } from './peer.js';
+import { SERVING_STATES } from './peer-state.js';
+import { SampleSet } from './sample-set.js';
 import { StateMachine } from './state-machine.js';
 import { TASK_TRANSITIONS, type TaskEvent, type TaskState } from './task-state.js';
 
@@ -79,6 +81,8 @@ export class Task {
   private contentVersion = 0;
   /** The per-task peer graph: an edge parent→child means the child was given that parent. */
   private readonly dag = new Dag<Peer, UploadLoad>();
+  /** Peers in a serving state (Running, BackToSource, Succeeded): candidate parents are sampled here. */
+  private readonly servingPeers = new SampleSet<Peer>();
   private readonly now: () => number;
 
   constructor(deps: TaskDeps) {
@@ -185,8 +189,25 @@ export class Task {
     return this.dag.randomVertices(n, random);
   }
 
+  /** Up to n distinct peers in a serving state, uniformly at random. */
+  randomServingPeers(n: number, random?: () => number): Peer[] {
+    return this.servingPeers.sample(n, random);
+  }
+
+  get servingPeerCount(): number {
+    return this.servingPeers.size;
+  }
+
+  /** Called by a peer of this task after each of its state changes. */
+  peerStateChanged(peer: Peer): void {
+    if (!this.dag.has(peer.id)) return;
+    if (SERVING_STATES.has(peer.state)) this.servingPeers.add(peer.id, peer);
+    else this.servingPeers.delete(peer.id);
+  }
+
   addPeer(peer: Peer): void {
     this.dag.addVertex(peer.id, peer);
+    this.peerStateChanged(peer);
     this.touch();
   }
 
@@ -197,6 +218,7 @@ export class Task {
     this.deletePeerInEdges(id);
     this.deletePeerOutEdges(id);
     this.dag.deleteVertex(id);
+    this.servingPeers.delete(id);
     this.backToSourcePeers.delete(id);
   }
 

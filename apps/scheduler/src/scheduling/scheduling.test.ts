@@ -45,6 +45,35 @@ describe('Scheduling.scheduleCandidateParents', () => {
     expect(delays).toEqual([]);
   });
 
+  it('finds the one serving parent among hundreds of peers that just registered (flash crowd)', async () => {
+    let seed = 42;
+    const random = (): number => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
+    const { world, scheduling, task, child, delays } = setup({}, random);
+    for (let i = 0; i < 300; i++) parentOn(world, task, `new-${i}`, 'ReceivedNormal');
+    const source = parentOn(world, task, 'source', 'BackToSource');
+    expect(task.servingPeerCount).toBe(1);
+    // A sample of 15 among all 302 peers would miss it ~95 % of the time and wait a round.
+    const result = await scheduling.scheduleCandidateParents(child);
+    expect(result.kind === 'normal' && result.parents.map((p) => p.id)).toEqual([source.id]);
+    expect(delays).toEqual([]);
+  });
+
+  it('samples only peers in a serving state, following their state changes', () => {
+    const { world, task } = setup();
+    const a = parentOn(world, task, 'a', 'ReceivedNormal');
+    expect(task.servingPeerCount).toBe(0);
+    a.fsm.fire('Download');
+    expect(task.randomServingPeers(15)).toEqual([a]);
+    a.fsm.fire('DownloadSucceeded');
+    expect(task.servingPeerCount).toBe(1);
+    a.fsm.fire('Leave');
+    expect(task.servingPeerCount).toBe(0);
+    const b = parentOn(world, task, 'b', 'Running');
+    expect(task.randomServingPeers(15)).toEqual([b]);
+    task.deletePeer(b.id);
+    expect(task.servingPeerCount).toBe(0);
+  });
+
   it('answers NeedBackToSource at once for a peer that needs it', async () => {
     const { world, scheduling, task, child } = setup();
     parentOn(world, task, 'a', 'Succeeded');

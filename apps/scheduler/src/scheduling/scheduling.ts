@@ -122,15 +122,19 @@ export class Scheduling {
   }
 
   /**
-   * Samples filterParentLimit peers of the task, keeps those that can serve this child, ranks them
-   * with the evaluator and returns the best candidateParentLimit. Empty unless the child is
-   * ReceivedNormal or Running.
+   * Samples filterParentLimit of the task's peers that are in a serving state (Running,
+   * BackToSource, Succeeded), keeps those that can serve this child, ranks them with the evaluator
+   * and returns the best candidateParentLimit. Empty unless the child is ReceivedNormal or Running.
+   * Upstream samples among all of the task's peers and then drops those not serving: in a flash
+   * crowd most peers have just registered, a sample can then hold no parent at all, and the child
+   * waits a retry interval (500 ms) although parents exist. Sampling among serving peers only
+   * finds one whenever any exists.
    */
   findCandidateParents(peer: Peer): Peer[] {
     if (peer.state !== 'ReceivedNormal' && peer.state !== 'Running') return [];
     const task = peer.task;
     const candidates: Peer[] = [];
-    for (const candidate of task.randomPeers(this.config.filterParentLimit, this.random)) {
+    for (const candidate of task.randomServingPeers(this.config.filterParentLimit, this.random)) {
       if (candidate === peer || peer.blockParents.has(candidate.id)) continue;
       const host = candidate.host;
       if (host === peer.host || host.id === peer.host.id) continue;

@@ -24,7 +24,7 @@ const encodeHosts = schedulerServiceDefinition.ListHosts.responseSerialize as (r
  */
 export class ResponseEncoder {
   private readonly tasks = new WeakMap<Task, { version: number; bytes: Buffer }>();
-  private readonly peers = new WeakMap<Peer, { key: string; bytes: Buffer }>();
+  private readonly peers = new WeakMap<Peer, { key: PeerBytesKey; bytes: Buffer }>();
   /** Keyed by the announced HostInfo object, which AnnounceHost replaces on every change. */
   private readonly hosts = new WeakMap<object, Buffer>();
 
@@ -53,36 +53,75 @@ export class ResponseEncoder {
    * may then be up to that long behind.
    */
   peerBytes(parent: Peer): Buffer {
-    const key = `${parent.state}|${parent.finishedPieces.size}|${parent.needBackToSource}|${parent.costMs}|${parent.priority}|${parent.concurrentPieceCount}|${parent.task.version}`;
     const cached = this.peers.get(parent);
-    if (cached !== undefined && cached.key === key) return cached.bytes;
+    if (cached !== undefined && cached.key.matches(parent)) return cached.bytes;
     const { task: _task, host: _host, ...rest } = peerToProto(parent, { task: {} });
     const bytes = encodePeer(rest);
-    this.peers.set(parent, { key, bytes });
+    this.peers.set(parent, { key: new PeerBytesKey(parent), bytes });
     return bytes;
   }
 
   normalTaskResponse(parents: readonly Peer[]): Buffer {
-    const parts: Buffer[] = [];
+    // Sizes first, then one buffer: this runs for every registration.
+    const fields: Array<{ peer: Buffer; task: Buffer; host: Buffer; length: number }> = [];
+    let bodyLength = 0;
     for (const parent of parents) {
       const peer = this.peerBytes(parent);
       const task = this.taskBytes(parent.task);
       const host = this.hostBytes(parent.host);
-      const peerLength = peer.length + 1 + varintLength(task.length) + task.length + 1 + varintLength(host.length) + host.length;
-      parts.push(
-        Buffer.from([NORMAL_TASK_RESPONSE_CANDIDATE_PARENTS]),
-        varint(peerLength),
-        peer,
-        Buffer.from([PEER_TASK]),
-        varint(task.length),
-        task,
-        Buffer.from([PEER_HOST]),
-        varint(host.length),
-        host,
-      );
+      const length = peer.length + 1 + varintLength(task.length) + task.length + 1 + varintLength(host.length) + host.length;
+      fields.push({ peer, task, host, length });
+      bodyLength += 1 + varintLength(length) + length;
     }
-    const body = Buffer.concat(parts);
-    return Buffer.concat([Buffer.from([ANNOUNCE_PEER_RESPONSE_NORMAL_TASK]), varint(body.length), body]);
+    const out = Buffer.allocUnsafe(1 + varintLength(bodyLength) + bodyLength);
+    let at = 0;
+    out[at++] = ANNOUNCE_PEER_RESPONSE_NORMAL_TASK;
+    at = writeVarint(out, at, bodyLength);
+    for (const { peer, task, host, length } of fields) {
+      out[at++] = NORMAL_TASK_RESPONSE_CANDIDATE_PARENTS;
+      at = writeVarint(out, at, length);
+      at += peer.copy(out, at);
+      out[at++] = PEER_TASK;
+      at = writeVarint(out, at, task.length);
+      at += task.copy(out, at);
+      out[at++] = PEER_HOST;
+      at = writeVarint(out, at, host.length);
+      at += host.copy(out, at);
+    }
+    return out;
+  }
+}
+
+/** What a child sees of a parent in NormalTaskResponse, besides task and host: its bytes are reused while this holds. */
+class PeerBytesKey {
+  private readonly state: string;
+  private readonly finishedPieces: number;
+  private readonly needBackToSource: boolean;
+  private readonly costMs: number;
+  private readonly priority: number;
+  private readonly concurrentPieceCount: number;
+  private readonly taskVersion: number;
+
+  constructor(peer: Peer) {
+    this.state = peer.state;
+    this.finishedPieces = peer.finishedPieces.size;
+    this.needBackToSource = peer.needBackToSource;
+    this.costMs = peer.costMs;
+    this.priority = peer.priority;
+    this.concurrentPieceCount = peer.concurrentPieceCount;
+    this.taskVersion = peer.task.version;
+  }
+
+  matches(peer: Peer): boolean {
+    return (
+      this.state === peer.state &&
+      this.finishedPieces === peer.finishedPieces.size &&
+      this.needBackToSource === peer.needBackToSource &&
+      this.costMs === peer.costMs &&
+      this.priority === peer.priority &&
+      this.concurrentPieceCount === peer.concurrentPieceCount &&
+      this.taskVersion === peer.task.version
+    );
   }
 }
 
@@ -115,13 +154,12 @@ function varintLength(value: number): number {
   return n;
 }
 
-/** Unsigned LEB128, as protobuf length prefixes. */
-function varint(value: number): Buffer {
-  const bytes: number[] = [];
+/** Writes `value` as unsigned LEB128 (protobuf length prefix) at `at`; returns the offset after it. */
+function writeVarint(out: Buffer, at: number, value: number): number {
   while (value >= 0x80) {
-    bytes.push((value % 0x80) | 0x80);
+    out[at++] = (value % 0x80) | 0x80;
     value = Math.floor(value / 0x80);
   }
-  bytes.push(value);
-  return Buffer.from(bytes);
+  out[at++] = value;
+  return at;
 }

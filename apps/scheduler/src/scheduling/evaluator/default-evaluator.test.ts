@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addHost, addPeer, addTask, makeWorld } from '../../resource/resource.fixture.js';
+import { addHost, addPeer, addTask, hostInfo, makeWorld } from '../../resource/resource.fixture.js';
 import {
   DefaultEvaluator,
   bandwidthDuration,
@@ -8,6 +8,7 @@ import {
   idcAffinity,
   loadQuality,
   locationAffinity,
+  parentScore,
   peakBandwidthUsage,
   type LoadInput,
 } from './default-evaluator.js';
@@ -97,6 +98,19 @@ describe('DefaultEvaluator', () => {
     const busy = addPeer(world, task, addHost(world, { hostname: 'busy', idc: 'idc-a', location: 'cn|zj|hz', txBandwidth: 10 * GBIT }), 'Running');
     const evaluator = new DefaultEvaluator();
     expect(evaluator.evaluateParents([busy, far, near], child).map((p) => p.host.hostname)).toEqual(['near', 'far', 'busy']);
+  });
+
+  it('compares IDC and location without case, and follows a host that announces new ones', () => {
+    const world = makeWorld();
+    const task = addTask(world);
+    const child = addPeer(world, task, addHost(world, { hostname: 'child', idc: 'IDC-A', location: 'CN|ZJ|HZ' }), 'ReceivedNormal');
+    const parentHost = addHost(world, { hostname: 'parent', idc: 'idc-a', location: 'cn|zj|hz' });
+    const parent = addPeer(world, task, parentHost, 'Running');
+    // idle, same IDC and location: 0.6 + 0.2 + 0.1 + 0.05
+    expect(parentScore(parent, child)).toBeCloseTo(0.95, 10);
+    // AnnounceHost replaces the info object: the cached lower-case keys must follow it.
+    parentHost.info = hostInfo({ hostname: 'parent', idc: 'idc-b', location: 'cn|zj|nb' });
+    expect(parentScore(parent, child)).toBeCloseTo(0.6 + 0 + 0.04 + 0.05, 10);
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import type { HostType } from '../../resource/host.js';
 import type { Peer } from '../../resource/peer.js';
-import type { PeerState } from '../../resource/peer-state.js';
+import { SERVING_STATES, type PeerState } from '../../resource/peer-state.js';
 import type { Evaluator } from './evaluator.js';
 
 // Weights of upstream's load-aware default algorithm (2025+):
@@ -79,13 +79,14 @@ export function loadQuality(load: LoadInput): number {
 /** 1 when both IDCs are set and equal ignoring case, else 0. */
 export function idcAffinity(parentIdc: string, childIdc: string): number {
   if (parentIdc === '' || childIdc === '') return 0;
+  if (parentIdc === childIdc) return 1;
   return parentIdc.toLowerCase() === childIdc.toLowerCase() ? 1 : 0;
 }
 
 /** Equal locations → 1; otherwise matching leading "|"-separated elements (at most 5) / 5. */
 export function locationAffinity(parentLocation: string, childLocation: string): number {
   if (parentLocation === '' || childLocation === '') return 0;
-  if (parentLocation.toLowerCase() === childLocation.toLowerCase()) return 1;
+  if (parentLocation === childLocation || parentLocation.toLowerCase() === childLocation.toLowerCase()) return 1;
   const parent = parentLocation.split(LOCATION_SEPARATOR);
   const child = childLocation.split(LOCATION_SEPARATOR);
   const n = Math.min(parent.length, child.length, MAX_LOCATION_ELEMENTS);
@@ -112,16 +113,17 @@ export function parentScore(parent: Peer, child: Peer): number {
     uploadContentLength: host.load.uploadContentLength,
     concurrentUploadPieceCount: host.load.concurrentUploadPieceCount,
   };
+  // Lower-cased once per announced host, so the comparisons below are exact.
+  const parentKeys = host.affinityKeys;
+  const childKeys = child.host.affinityKeys;
   return (
     LOAD_QUALITY_WEIGHT * loadQuality(load) +
-    IDC_AFFINITY_WEIGHT * idcAffinity(host.idc, child.host.idc) +
-    LOCATION_AFFINITY_WEIGHT * locationAffinity(host.location, child.host.location) +
+    IDC_AFFINITY_WEIGHT * idcAffinity(parentKeys.idc, childKeys.idc) +
+    LOCATION_AFFINITY_WEIGHT * locationAffinity(parentKeys.location, childKeys.location) +
     HOST_TYPE_WEIGHT * hostTypeScore(host.type, parent.state)
   );
 }
 
-/** States in which a peer cannot serve pieces to a child. */
-const NOT_SERVING: ReadonlySet<PeerState> = new Set<PeerState>(['Pending', 'ReceivedEmpty', 'ReceivedTiny', 'ReceivedSmall', 'ReceivedNormal', 'Failed', 'Leave']);
 
 /** Upstream's default (load-aware) evaluator. */
 export class DefaultEvaluator implements Evaluator {
@@ -138,7 +140,7 @@ export class DefaultEvaluator implements Evaluator {
    * samples exist, then last > mean + 3σ. Fewer than 2 samples: not bad.
    */
   isBadParent(peer: Peer): boolean {
-    if (NOT_SERVING.has(peer.state)) return true;
+    if (!SERVING_STATES.has(peer.state)) return true;
     const costs = peer.pieceCosts;
     if (costs.count < 2) return false;
     const last = costs.last as number;
