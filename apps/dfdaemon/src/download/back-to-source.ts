@@ -50,15 +50,15 @@ export class BackToSource {
       if (isDfdaemonError(err)) o.onPieceFailed?.(n, err);
       ctrl.abort(err);
     };
-    // Pieces written but not yet durable: the next fetch starts while the disk syncs.
-    const commits: Promise<void>[] = [];
+    // A piece counts once written and verified; the storage makes it durable in the background.
     const worker = async (): Promise<void> => {
       while (failure === undefined && !ctrl.signal.aborted) {
         const n = queue.shift();
         if (n === undefined) return;
         try {
-          const { committed } = await this.downloadPieceData(task, req, n, ctrl.signal);
-          commits.push(committed.then((piece) => o.onPiece?.(piece), (err: unknown) => fail(n, err)));
+          // Not `o.onPiece?.(await …)`: without a listener that would skip the download itself.
+          const piece = await this.downloadPiece(task, req, n, ctrl.signal);
+          o.onPiece?.(piece);
         } catch (err) {
           fail(n, err);
         }
@@ -67,7 +67,6 @@ export class BackToSource {
     try {
       const workers = Array.from({ length: Math.max(1, Math.min(o.concurrency, queue.length)) }, () => worker());
       await Promise.all(workers);
-      await Promise.all(commits);
     } finally {
       o.signal?.removeEventListener('abort', onAbort);
     }
@@ -75,25 +74,15 @@ export class BackToSource {
     if (o.signal?.aborted === true) throw o.signal.reason;
   }
 
+  /** Fetches, writes and verifies one piece; resolves once it is available (see TaskStore.writePiece). */
   async downloadPiece(task: TaskStore, req: SourceRequest, number: number, signal?: AbortSignal): Promise<PieceRecord> {
-    const { committed } = await this.downloadPieceData(task, req, number, signal);
-    return await committed;
-  }
-
-  /** Fetches and writes one piece; resolves when its bytes are written with the commit promise. */
-  private async downloadPieceData(
-    task: TaskStore,
-    req: SourceRequest,
-    number: number,
-    signal?: AbortSignal,
-  ): Promise<{ committed: Promise<PieceRecord> }> {
     const { offset, length } = task.pieceBounds(number);
     if (length === undefined) throw new DfdaemonError('DF_ERR_STORAGE', 'piece bounds unknown: content length not set');
     for (let attempt = 0; ; attempt++) {
       try {
         const res = await this.source.get(req, { start: offset, length }, signal);
         try {
-          return await task.writePieceData({
+          return await task.writePiece({
             number,
             offset,
             length,

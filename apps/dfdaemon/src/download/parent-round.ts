@@ -68,8 +68,6 @@ export class ParentRound {
   private readonly untrusted = new Set<number>();
   private readonly parents: Map<string, Parent>;
   private readonly syncCtrls = new Map<string, AbortController>();
-  /** Pieces written whose commit (fdatasync + record) is still running; settle without throwing. */
-  private readonly commits: Promise<void>[] = [];
   private openSyncs = 0;
   private pendingRetries = 0;
   private wake: () => void = () => undefined;
@@ -88,7 +86,6 @@ export class ParentRound {
       for (const p of this.parents.values()) this.startSync(p);
       const workers = Array.from({ length: Math.max(1, this.d.concurrency) }, () => this.worker());
       await Promise.all(workers);
-      await Promise.all(this.commits);
     }
     for (const c of this.syncCtrls.values()) c.abort();
     if (this.fatal !== undefined) throw this.fatal;
@@ -228,9 +225,9 @@ export class ParentRound {
         const res = await this.d.fetcher.fetch({ ip: parent.ip, port: parent.downloadPort }, this.d.task.id, n, this.d.signal);
         try {
           const { offset, length } = this.d.task.pieceBounds(n);
-          // The worker moves on once the bytes are written; the piece counts (and is reported)
-          // when its group commit lands, so a slow disk flush does not idle the worker.
-          const { committed } = await this.d.task.writePieceData({
+          // The piece counts (and is reported) once written and verified; the storage makes it
+          // durable in the background, so a slow disk flush does not idle the worker.
+          const piece = await this.d.task.writePiece({
             number: n,
             offset,
             ...(length === undefined ? {} : { length }),
@@ -242,20 +239,7 @@ export class ParentRound {
           });
           this.remaining.delete(n);
           this.lastProgress = Date.now();
-          this.commits.push(
-            committed.then(
-              (piece) => {
-                this.lastProgress = Date.now();
-                this.d.onPiece(piece);
-              },
-              (err: unknown) => {
-                if (this.d.signal.aborted) return;
-                // Storage failure (disk full, task deleted): no parent can help.
-                this.fatal ??= err;
-                this.notify();
-              },
-            ),
-          );
+          this.d.onPiece(piece);
         } finally {
           res.destroy();
         }

@@ -30,6 +30,8 @@ describe('StorageGc', () => {
   async function task(ch: string, sizeMiB: number) {
     const t = await storage.getOrCreate({ id: ch.repeat(64), url: `http://o/${ch}`, pieceLength: sizeMiB * MiB, contentLength: sizeMiB * MiB, responseHeader: {} });
     await t.writePiece({ number: 0, offset: 0, chunks: bytes(sizeMiB * MiB), trafficType: 'back-to-source' });
+    // Until its commit lands a piece keeps the task in use (never evicted): wait for it.
+    await t.whenDurable();
     clock += 1000;
     return t;
   }

@@ -177,7 +177,7 @@ describe('Storage', () => {
     await s.stop();
   });
 
-  it('records a piece only after its bytes were fdatasynced, and one sync covers concurrent pieces', async () => {
+  it('journals a piece only after an fdatasync that covers it; before that a restart does not know it, and one sync covers concurrent pieces', async () => {
     // SyncGate: real files whose content fdatasync waits until the test lets it through.
     let syncs = 0;
     let release: () => void = () => undefined;
@@ -195,19 +195,68 @@ describe('Storage', () => {
     };
     const s = await open2(true, gated);
     const t = await create(s);
-    const writes = [0, 1, 2, 3].map((n) =>
-      t.writePiece({ number: n, offset: n * PIECE, chunks: chunksOf(piece(n)), trafficType: 'back-to-source' }),
-    );
-    // Wait until the first sync is pending: the bytes are written, nothing is recorded.
-    await vi.waitFor(() => expect(syncs).toBeGreaterThan(0));
-    expect(t.pieces()).toHaveLength(0);
+    const seen: number[] = [];
+    t.onPiece((p) => seen.push(p.number));
+    // Written and verified: available (readable, reported) while no fdatasync has finished.
+    await Promise.all([0, 1, 2, 3].map((n) => t.writePiece({ number: n, offset: n * PIECE, chunks: chunksOf(piece(n)), trafficType: 'back-to-source' })));
+    expect(seen.sort()).toEqual([0, 1, 2, 3]);
+    await t.markFinished();
+    expect(t.isFinished).toBe(true);
+    expect(syncs).toBeGreaterThan(0);
     const journal = join(dir, 'metadata', 'tasks', `${TASK}.pieces`);
     expect(await readFile(journal, 'utf8')).toBe('');
+    // A crash now (a second daemon reading the same directory): nothing is recorded, nothing finished.
+    const crashed = new Storage({ dir, keep: true, logger: testLogger() });
+    await crashed.start();
+    expect(crashed.get(TASK)?.pieces()).toEqual([]);
+    expect(crashed.get(TASK)?.isFinished).toBe(false);
+    await crashed.stop();
     release();
     gate = Promise.resolve();
-    await Promise.all(writes);
-    expect(t.pieces().map((p) => p.number)).toEqual([0, 1, 2, 3]);
+    await t.whenDurable();
     expect(syncs).toBeLessThan(4);
+    expect((await readFile(journal, 'utf8')).trim().split('\n')).toHaveLength(4);
+    const restarted = new Storage({ dir, keep: true, logger: testLogger() });
+    await restarted.start();
+    expect(restarted.get(TASK)?.pieces().map((p) => p.number)).toEqual([0, 1, 2, 3]);
+    expect(restarted.get(TASK)?.isFinished).toBe(true);
+    await restarted.stop();
+    await s.stop();
+  });
+
+  it('takes pieces back when their fdatasync fails: not journaled, not finished, fetched again', async () => {
+    let failSync = true;
+    let letFail: () => void = () => undefined;
+    const failGate = new Promise<void>((r) => (letFail = r));
+    const failing: OpenFile = async (path, flags, mode) => {
+      const fh = await open(path, flags, mode);
+      if (path.endsWith('.pieces') || path.endsWith('.json')) return fh;
+      const datasync = fh.datasync.bind(fh);
+      (fh as unknown as { datasync: unknown }).datasync = async () => {
+        if (failSync) {
+          await failGate;
+          throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+        }
+        return datasync();
+      };
+      return fh;
+    };
+    const s = await open2(true, failing);
+    const t = await create(s);
+    for (const n of [0, 1, 2, 3]) await t.writePiece({ number: n, offset: n * PIECE, chunks: chunksOf(piece(n)), trafficType: 'back-to-source' });
+    await t.markFinished();
+    letFail();
+    await expect(t.whenDurable()).rejects.toThrow(/i\/o error/);
+    expect(t.isFinished).toBe(false);
+    expect(t.hasAllPieces()).toBe(false);
+    expect(await readFile(join(dir, 'metadata', 'tasks', `${TASK}.pieces`), 'utf8')).toBe('');
+    failSync = false;
+    for (const n of [0, 1, 2, 3]) {
+      if (!t.hasPiece(n)) await t.writePiece({ number: n, offset: n * PIECE, chunks: chunksOf(piece(n)), trafficType: 'back-to-source' });
+    }
+    await t.markFinished();
+    await t.whenDurable();
+    expect(t.isFinished).toBe(true);
     await s.stop();
   });
 

@@ -124,6 +124,11 @@ export class TaskStore {
   private dataWriters = 0;
   private commitWake: (() => void) | undefined;
   private deleted = false;
+  /** The last group commit that failed: its pieces were taken back. */
+  private commitFailure: Error | undefined;
+  private readonly settledWaiters: (() => void)[] = [];
+  /** Persisting "finished" (after the last commit), once markFinished was called. */
+  private finishing: Promise<void> | undefined;
 
   constructor(deps: TaskStoreDeps) {
     this.metaValue = deps.meta;
@@ -230,18 +235,14 @@ export class TaskStore {
     return { offset, length };
   }
 
-  /** Writes, verifies and records a piece; resolves once it is durable and recorded. */
-  async writePiece(o: WritePieceOptions): Promise<PieceRecord> {
-    const { committed } = await this.writePieceData(o);
-    return committed;
-  }
-
   /**
-   * Writes and verifies a piece's bytes; resolves when they are written (not yet durable) with
-   * `committed`, which settles once they were fdatasync'ed and the piece recorded. Callers can
-   * fetch the next piece while the disk catches up; nobody sees the piece before `committed`.
+   * Writes and verifies a piece; resolves once its bytes are written (page cache) and it is
+   * available: readable, servable and reported to piece listeners. Making it durable follows in
+   * the background: a group commit fdatasyncs the content file and only then appends the piece to
+   * the journal, so a crash before that loses the piece (it is fetched again) but never leaves it
+   * recorded without its bytes. A failed commit takes the piece back (see `whenDurable`).
    */
-  async writePieceData(o: WritePieceOptions): Promise<{ committed: Promise<PieceRecord> }> {
+  async writePiece(o: WritePieceOptions): Promise<PieceRecord> {
     this.assertWritable();
     const bounds = this.pieceBounds(o.number);
     if (o.offset !== bounds.offset) {
@@ -252,7 +253,7 @@ export class TaskStore {
       throw new DfdaemonError('DF_ERR_INVALID_ARGUMENT', `piece ${o.number} has ${bounds.length} bytes, not ${expectedLength}`);
     }
     const existing = this.finished.get(o.number);
-    if (existing !== undefined) return { committed: Promise.resolve(existing) };
+    if (existing !== undefined) return existing;
     if (this.writing.has(o.number)) {
       throw new DfdaemonError('DF_ERR_STORAGE', `piece ${o.number} of task ${this.id} is already being written`);
     }
@@ -333,16 +334,16 @@ export class TaskStore {
         createdAt: this.now(),
         ...(o.parentId === undefined ? {} : { parentId: o.parentId }),
       };
-      const committed = this.commit(record);
+      this.assertWritable();
+      this.finished.set(record.number, record);
+      this.metaValue = { ...this.metaValue, updatedAt: this.now() };
+      // Still `writing` (GC keeps the task) until the commit settles.
+      const settled = (): void => void this.writing.delete(o.number);
+      void this.commit(record).then(settled, settled);
       endData();
-      const settled = committed.then(() => record);
-      settled
-        .finally(() => {
-          this.writing.delete(o.number);
-        })
-        .catch(() => undefined);
       handedOver = true;
-      return { committed: settled };
+      for (const l of [...this.pieceListeners]) l(record);
+      return record;
     } finally {
       endData();
       if (!handedOver) this.writing.delete(o.number);
@@ -355,22 +356,61 @@ export class TaskStore {
     await this.saveMeta();
   }
 
-  /** Records the task as complete; `digest` is the verified whole-task digest, when known. */
-  async markFinished(digest?: string): Promise<void> {
+  /**
+   * Records the task as complete (`digest`: the verified whole-task digest, when known). It is
+   * finished in memory at once; the metadata says so on disk only after every piece is journaled
+   * and the journal synced (in the background: `whenDurable`).
+   */
+  markFinished(digest?: string): Promise<void> {
     if (!this.hasAllPieces()) {
-      throw new DfdaemonError('DF_ERR_STORAGE', `task ${this.id} cannot finish: pieces are missing`);
+      return Promise.reject(new DfdaemonError('DF_ERR_STORAGE', `task ${this.id} cannot finish: pieces are missing`));
+    }
+    const now = this.now();
+    const { failedAt: _f, failure: _r, ...rest } = this.metaValue;
+    this.metaValue = { ...rest, finishedAt: now, updatedAt: now, ...(digest === undefined ? {} : { digest }) };
+    this.finishing = this.persistFinished();
+    this.finishing.catch(() => undefined);
+    this.emitEnd(undefined);
+    return Promise.resolve();
+  }
+
+  /**
+   * Resolves once every available piece is journaled (after an fdatasync that covers it) and, if
+   * the task is finished, its metadata says so durably. Rejects with the storage error otherwise;
+   * the pieces it concerned are no longer available then.
+   */
+  async whenDurable(): Promise<void> {
+    await this.commitsSettled();
+    if (this.finishing !== undefined) await this.finishing;
+    if (this.commitFailure !== undefined) throw this.commitFailure;
+  }
+
+  private async persistFinished(): Promise<void> {
+    await this.commitsSettled();
+    if (this.commitFailure !== undefined || !this.hasAllPieces()) {
+      this.unfinish();
+      throw this.commitFailure ?? new DfdaemonError('DF_ERR_STORAGE', `task ${this.id} lost pieces before it was made durable`);
     }
     // The journal lines must be durable before metadata says "finished".
     try {
       await (await this.journalHandle()).datasync();
     } catch (err) {
+      this.unfinish();
       throw storageError(err, `syncing the journal of task ${this.id}`);
     }
-    const now = this.now();
-    const { failedAt: _f, failure: _r, ...rest } = this.metaValue;
-    this.metaValue = { ...rest, finishedAt: now, updatedAt: now, ...(digest === undefined ? {} : { digest }) };
     await this.saveMeta();
-    this.emitEnd(undefined);
+  }
+
+  private unfinish(): void {
+    if (this.metaValue.finishedAt === undefined) return;
+    const { finishedAt: _f, ...rest } = this.metaValue;
+    this.metaValue = rest;
+  }
+
+  /** Resolves when no group commit is pending or running. */
+  private commitsSettled(): Promise<void> {
+    if (!this.committing && this.pendingCommits.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.settledWaiters.push(resolve));
   }
 
   async markFailed(err: Error): Promise<void> {
@@ -437,8 +477,9 @@ export class TaskStore {
     });
   }
 
-  /** Closes open files. */
+  /** Waits for pending commits (unless deleted), then closes open files. */
   async close(): Promise<void> {
+    if (!this.deleted) await this.whenDurable().catch(() => undefined);
     const handles = [this.contentFh, this.journalFh];
     this.contentFh = undefined;
     this.journalFh = undefined;
@@ -517,10 +558,12 @@ export class TaskStore {
   }
 
   private commit(record: PieceRecord): Promise<void> {
-    return new Promise((resolve, reject) => {
+    const p = new Promise<void>((resolve, reject) => {
       this.pendingCommits.push({ record, resolve, reject });
       if (!this.committing) void this.flushCommits();
     });
+    p.catch(() => undefined);
+    return p;
   }
 
   /**
@@ -553,18 +596,21 @@ export class TaskStore {
           throw err;
         }
         this.journalBytes += bytes.length;
-        for (const b of batch) this.finished.set(b.record.number, b.record);
-        this.metaValue = { ...this.metaValue, updatedAt: this.now() };
-        for (const b of batch) {
-          b.resolve();
-          for (const l of [...this.pieceListeners]) l(b.record);
-        }
+        this.commitFailure = undefined;
+        for (const b of batch) b.resolve();
       } catch (err) {
         const e = storageError(err, `recording pieces of task ${this.id}`);
-        for (const b of batch) b.reject(e);
+        // Not durable, so not kept: these pieces are fetched again by the next download.
+        this.commitFailure = e;
+        for (const b of batch) {
+          if (this.finished.get(b.record.number) === b.record) this.finished.delete(b.record.number);
+          b.reject(e);
+        }
+        this.unfinish();
       }
     }
     this.committing = false;
+    for (const w of this.settledWaiters.splice(0)) w();
   }
 
   private emitEnd(err: Error | undefined): void {
