@@ -1,21 +1,13 @@
-import { createLogger } from '@d7y/logger';
-import { context, SpanStatusCode, startTracing, trace, tracer, tracingConfigSchema } from '@d7y/telemetry';
-import { runDfget } from './run-dfget.js';
-
 // The dfget binary (bin/dfget.js imports this module).
 // DFGET_TRACING_ENDPOINT=host:port exports this download's trace over OTLP/HTTP (dfget is the
-// root span; dfdaemon, scheduler and parents continue it). Unset: no tracing SDK is loaded.
-const tracingConfig = tracingConfigSchema.safeParse({ endpoint: process.env.DFGET_TRACING_ENDPOINT ?? '' });
-if (!tracingConfig.success) {
-  process.stderr.write(`dfget: DFGET_TRACING_ENDPOINT: ${tracingConfig.error.issues[0]?.message ?? 'invalid'}\n`);
-  process.exit(2);
+// root span; dfdaemon, scheduler and parents continue it). Unset: neither the tracing SDK nor the
+// logger is loaded, which keeps dfget's start-up (paid on every download) short.
+const io = { stdout: process.stdout, stderr: process.stderr };
+const argv = process.argv.slice(2);
+if ((process.env.DFGET_TRACING_ENDPOINT ?? '') === '') {
+  const { runDfget } = await import('./run-dfget.js');
+  process.exitCode = await runDfget(argv, io);
+} else {
+  const { runTracedDfget } = await import('./traced-dfget.js');
+  process.exitCode = await runTracedDfget(argv, io, process.env.DFGET_TRACING_ENDPOINT ?? '');
 }
-const tracing = await startTracing({ serviceName: 'dfget', config: tracingConfig.data, logger: createLogger({ name: 'dfget', level: 'silent' }) });
-const span = tracer().startSpan('dfget');
-const code = await context.with(trace.setSpan(context.active(), span), () =>
-  runDfget(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }),
-);
-if (code !== 0) span.setStatus({ code: SpanStatusCode.ERROR, message: `exit ${code}` });
-span.end();
-await tracing.shutdown();
-process.exitCode = code;

@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import * as grpc from '@grpc/grpc-js';
 import { createDfdaemonDownloadClient, fromServiceError, type dfdaemon } from '@d7y/rpc';
-import { tracingClientOptions } from '@d7y/telemetry';
 import { DfdaemonError, ERRORS, errorCodeFromMessage, type ErrorCode } from '../errors.js';
 import { checkOutputPath } from '../download/task-exporter.js';
 import { DFGET_USAGE, parseDfgetArgs, type DfgetArgs } from './dfget-args.js';
@@ -14,8 +13,13 @@ interface Io {
   stderr: { write(text: string): unknown; isTTY?: boolean };
 }
 
+export interface RunDfgetOptions {
+  /** Options of the channel to the daemon (the tracing interceptor, when tracing is on). */
+  channelOptions?: grpc.ChannelOptions;
+}
+
 /** Runs dfget; returns the exit code. */
-export async function runDfget(argv: readonly string[], io: Io): Promise<number> {
+export async function runDfget(argv: readonly string[], io: Io, o: RunDfgetOptions = {}): Promise<number> {
   let args: DfgetArgs;
   try {
     const parsed = parseDfgetArgs(argv);
@@ -36,7 +40,7 @@ export async function runDfget(argv: readonly string[], io: Io): Promise<number>
   if (socket?.isSocket() !== true) {
     return report(new DfdaemonError('DF_ERR_DAEMON_UNAVAILABLE', `dfdaemon is not running (no socket at ${args.endpoint})`), io);
   }
-  const client = createDfdaemonDownloadClient(`unix://${args.endpoint}`, grpc.credentials.createInsecure(), tracingClientOptions());
+  const client = createDfdaemonDownloadClient(`unix://${args.endpoint}`, grpc.credentials.createInsecure(), o.channelOptions ?? {});
   try {
     return await download(client, args, io);
   } catch (err) {
