@@ -124,6 +124,15 @@ export function createSchedulerApp(config: SchedulerConfig, deps: SchedulerAppDe
     },
     logger,
     interceptors: [schedulerMetrics.grpc.interceptor({ server: 'scheduler', onMessage: schedulerMetrics.onMessage })],
+    // With tracing on, AnnouncePeer stays on grpc-js, whose interceptor makes its server spans.
+    ...(config.tracing.endpoint === ''
+      ? {
+          direct: {
+            observeCall: (path: string) => schedulerMetrics.grpc.observeCall('scheduler', path),
+            onMessage: (message: unknown) => schedulerMetrics.onMessage('AnnouncePeer', message),
+          },
+        }
+      : {}),
     onBound: (grpcServer) => schedulerMetrics.tls.watchGrpcServer(grpcServer, 'scheduler'),
   });
   const gc = new Gc({

@@ -33,6 +33,8 @@ export class GrpcServerMetrics {
   private readonly started: Counter<'server' | 'grpc_service' | 'grpc_method'>;
   private readonly seconds: Histogram<'server' | 'grpc_service' | 'grpc_method' | 'grpc_code'>;
   private readonly rateLimited: Counter<'server' | 'grpc_service' | 'grpc_method'>;
+  /** Label objects per server and method (and per status), built once: they are used on every call. */
+  private readonly labelCache = new Map<string, MethodLabels>();
 
   constructor(deps: GrpcServerMetricsDeps) {
     const { registry, prefix } = deps;
@@ -64,22 +66,51 @@ export class GrpcServerMetrics {
     });
   }
 
+  private labelsOf(server: string, path: string): MethodLabels {
+    const key = `${server}\u0000${path}`;
+    let labels = this.labelCache.get(key);
+    if (labels === undefined) {
+      const { service, name } = splitPath(path);
+      labels = { service, name, call: { server, grpc_service: service, grpc_method: name }, byCode: new Map() };
+      this.labelCache.set(key, labels);
+    }
+    return labels;
+  }
+
+  /** Counts and times one call's end with `code`. */
+  private recordEnd(labels: MethodLabels, startedAt: bigint, code: number): MethodLabels['call'] & { grpc_code: string } {
+    let done = labels.byCode.get(code);
+    if (done === undefined) {
+      done = { ...labels.call, grpc_code: grpc.status[code] ?? String(code) };
+      labels.byCode.set(code, done);
+    }
+    this.handled.inc(done);
+    this.seconds.observe(done, Number(process.hrtime.bigint() - startedAt) / 1e9);
+    if (code === grpc.status.RESOURCE_EXHAUSTED) this.rateLimited.inc(labels.call);
+    return done;
+  }
+
+  /**
+   * For a call served outside grpc-js's interceptors (a DirectBidiCall): counts it as started now;
+   * call the result once with the status it ended with.
+   */
+  observeCall(server: string, path: string): (code: number) => void {
+    const startedAt = process.hrtime.bigint();
+    const labels = this.labelsOf(server, path);
+    this.started.inc(labels.call);
+    let ended = false;
+    return (code) => {
+      if (ended) return;
+      ended = true;
+      this.recordEnd(labels, startedAt, code);
+    };
+  }
+
   interceptor(options: GrpcServerInterceptorOptions): grpc.ServerInterceptor {
     const { server, onMessage } = options;
-    // Label objects per method (and per status), built once: this runs for every call.
-    const methods = new Map<string, MethodLabels>();
-    const labelsOf = (path: string): MethodLabels => {
-      let labels = methods.get(path);
-      if (labels === undefined) {
-        const { service, name } = splitPath(path);
-        labels = { service, name, call: { server, grpc_service: service, grpc_method: name }, byCode: new Map() };
-        methods.set(path, labels);
-      }
-      return labels;
-    };
     return (method, call) => {
       const startedAt = process.hrtime.bigint();
-      const labels = labelsOf(method.path);
+      const labels = this.labelsOf(server, method.path);
       const { service, name } = labels;
       this.started.inc(labels.call);
       let span: Span | undefined;
@@ -90,14 +121,7 @@ export class GrpcServerMetrics {
       const finish = (code: number, details: string | undefined): void => {
         if (ended) return;
         ended = true;
-        let done = labels.byCode.get(code);
-        if (done === undefined) {
-          done = { ...labels.call, grpc_code: grpc.status[code] ?? String(code) };
-          labels.byCode.set(code, done);
-        }
-        this.handled.inc(done);
-        this.seconds.observe(done, Number(process.hrtime.bigint() - startedAt) / 1e9);
-        if (code === grpc.status.RESOURCE_EXHAUSTED) this.rateLimited.inc(labels.call);
+        const done = this.recordEnd(labels, startedAt, code);
         if (span !== undefined) {
           span.setAttribute('rpc.grpc.status_code', code);
           if (code !== grpc.status.OK) span.setStatus({ code: SpanStatusCode.ERROR, message: details ?? done.grpc_code });

@@ -1,5 +1,5 @@
 import type { TLSSocket } from 'node:tls';
-import { identityFromGrpcCall, type CallWithAuthContext, type PeerIdentity } from '@d7y/tls';
+import { identityFromCertificate, identityFromGrpcCall, type CallWithAuthContext, type PeerIdentity } from '@d7y/tls';
 import { SchedulerError } from '../errors.js';
 import { callerOf, type Caller, type CallerRole } from '../service/caller.js';
 
@@ -49,7 +49,15 @@ export class Authorizer {
 
   /** The verified caller of a call, or UNAUTHENTICATED / PERMISSION_DENIED. */
   authorize(call: CallWithAuthContext, method: SchedulerMethod): Caller {
-    const identity = this.identityOf(call);
+    return this.check(this.identityOf(call), method);
+  }
+
+  /** The same, for a call served on its connection's TLS socket directly (DirectBidiCall). */
+  authorizeSocket(socket: TLSSocket | undefined, method: SchedulerMethod): Caller {
+    return this.check(socket?.authorized === true ? this.identityOfSocket(socket) : undefined, method);
+  }
+
+  private check(identity: PeerIdentity | undefined, method: SchedulerMethod): Caller {
     if (identity === undefined) {
       throw new SchedulerError('DF_ERR_SCHEDULER_UNAUTHENTICATED', 'the client certificate carries no dragonfly identity');
     }
@@ -62,9 +70,15 @@ export class Authorizer {
   private identityOf(call: CallWithAuthContext): PeerIdentity | undefined {
     const socket = tlsSocketOf(call);
     if (socket === undefined || !socket.authorized) return identityFromGrpcCall(call);
+    return this.identityOfSocket(socket);
+  }
+
+  /** The identity in the verified client certificate of an authorized connection, kept per connection. */
+  private identityOfSocket(socket: TLSSocket): PeerIdentity | undefined {
     const cached = this.byConnection.get(socket);
     if (cached !== undefined) return cached ?? undefined;
-    const identity = identityFromGrpcCall(call);
+    const raw = socket.getPeerCertificate().raw as Buffer | undefined;
+    const identity = Buffer.isBuffer(raw) ? identityFromCertificate(raw) : undefined;
     this.byConnection.set(socket, identity ?? null);
     return identity;
   }

@@ -1,8 +1,12 @@
+import type { IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '@d7y/logger';
 import {
   addHealthService,
+  DirectBidiCall,
   endCallWithError,
+  schedulerServiceDefinition,
+  serveBidiDirectly,
   requestRateLimiter,
   serverOptions,
   toServiceError,
@@ -13,7 +17,7 @@ import {
 import { grpcServerCredentials, type TlsSource } from '@d7y/tls';
 import { SchedulerError } from '../errors.js';
 import type { Resource } from '../resource/resource.js';
-import { AnnouncePeerSession } from '../service/announce-peer.js';
+import { AnnouncePeerSession, type AnnouncePeerStream } from '../service/announce-peer.js';
 import type { Caller } from '../service/caller.js';
 import type { PeerAnnouncer } from '../service/peer-announcer.js';
 import { ResponseEncoder, announcePeerPassThrough } from '../service/response-encoder.js';
@@ -21,6 +25,21 @@ import type { SchedulerService } from '../service/scheduler-service.js';
 import { Authorizer, type SchedulerMethod } from './authorize.js';
 
 export const SCHEDULER_SERVICE_NAME = 'scheduler.v2.Scheduler';
+
+const ANNOUNCE_PEER = schedulerServiceDefinition.AnnouncePeer;
+
+/**
+ * AnnouncePeer streams served on node:http2 directly (DirectBidiCall) instead of through grpc-js:
+ * one stream per downloading peer makes grpc-js's per-call machinery most of a registration's
+ * cost. Streams with compression or a deadline still go through grpc-js, as does everything else.
+ * Interceptors do not see these calls: what they observe is passed here.
+ */
+export interface DirectAnnouncePeer {
+  /** Counts a call as started; the result is called once with the status it ended with. */
+  observeCall?: (path: string) => (code: number) => void;
+  /** Sees every decoded request message, before the session handles it. Must not throw. */
+  onMessage?: (message: scheduler.AnnouncePeerRequest__Output) => void;
+}
 
 export interface SchedulerServerConfig {
   listenIp: string;
@@ -47,6 +66,8 @@ export interface SchedulerServerDeps {
   interceptors?: grpc.ServerInterceptor[];
   /** Called once the server is bound (e.g. to watch its TLS handshakes). */
   onBound?: (server: grpc.Server) => void;
+  /** Serve AnnouncePeer without grpc-js (see DirectAnnouncePeer); off when undefined. */
+  direct?: DirectAnnouncePeer;
 }
 
 /** scheduler.v2.Scheduler and grpc.health.v1.Health over mutual TLS. */
@@ -89,6 +110,11 @@ export class SchedulerServer {
       this.server.bindAsync(`${host}:${port}`, grpcServerCredentials(this.deps.tls), (err, bound) => (err ? reject(err) : resolve(bound)));
     });
     disableNagle(this.server);
+    const direct = this.deps.direct;
+    if (direct !== undefined) {
+      const served = serveBidiDirectly(this.server, ANNOUNCE_PEER.path, (stream, headers) => this.announcePeerDirect(stream, headers, direct));
+      if (!served) this.log.warn('AnnouncePeer stays on grpc-js: its server internals are not laid out as expected');
+    }
     this.deps.onBound?.(this.server);
     this.health.setStatus(SCHEDULER_SERVICE_NAME, 'SERVING');
     this.log.info({ address: `${host}:${this.boundPort}` }, 'scheduler gRPC listening (mTLS)');
@@ -177,22 +203,57 @@ export class SchedulerServer {
           endCallWithError(call, err);
           return;
         }
-        const session = new AnnouncePeerSession({
-          stream: call,
-          caller,
-          announcer: this.deps.announcer,
-          resource: this.deps.resource,
-          encoder: this.encoder,
-          takeMessageToken: this.takeToken,
-          maxQueuedMessages: this.deps.config.maxQueuedMessages,
-          fail: (err) => endCallWithError(call, err),
-          logger: this.deps.logger,
-          onClose: () => this.sessions.delete(session),
-        });
-        this.sessions.add(session);
-        session.start();
+        this.openSession(call, caller, (err) => endCallWithError(call, err));
       },
     };
+  }
+
+  /** An AnnouncePeer stream taken from grpc-js by serveBidiDirectly. */
+  private announcePeerDirect(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, direct: DirectAnnouncePeer): void {
+    const call = new DirectBidiCall<scheduler.AnnouncePeerRequest__Output, scheduler.AnnouncePeerResponse>(stream, headers, {
+      deserialize: ANNOUNCE_PEER.requestDeserialize,
+      serialize: ANNOUNCE_PEER.responseSerialize,
+      maxReceiveMessageBytes: this.deps.config.maxReceiveMessageBytes,
+    });
+    const ended = direct.observeCall?.(ANNOUNCE_PEER.path);
+    if (ended !== undefined) call.once('status', ended);
+    const onMessage = direct.onMessage;
+    if (onMessage !== undefined) {
+      call.on('data', (message: scheduler.AnnouncePeerRequest__Output) => {
+        try {
+          onMessage(message);
+        } catch {
+          // observation never breaks a call
+        }
+      });
+    }
+    let caller: Caller;
+    try {
+      caller = this.authorizer.authorizeSocket(call.socket, 'AnnouncePeer');
+      this.admitCall(caller);
+    } catch (err) {
+      this.logFailure('AnnouncePeer', err);
+      call.fail(err);
+      return;
+    }
+    this.openSession(call, caller, (err) => call.fail(err));
+  }
+
+  private openSession(stream: AnnouncePeerStream, caller: Caller, fail: (err: unknown) => void): void {
+    const session = new AnnouncePeerSession({
+      stream,
+      caller,
+      announcer: this.deps.announcer,
+      resource: this.deps.resource,
+      encoder: this.encoder,
+      takeMessageToken: this.takeToken,
+      maxQueuedMessages: this.deps.config.maxQueuedMessages,
+      fail,
+      logger: this.deps.logger,
+      onClose: () => this.sessions.delete(session),
+    });
+    this.sessions.add(session);
+    session.start();
   }
 }
 

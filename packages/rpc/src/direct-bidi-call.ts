@@ -1,0 +1,201 @@
+import { EventEmitter } from 'node:events';
+import { constants, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import type { TLSSocket } from 'node:tls';
+import * as grpc from '@grpc/grpc-js';
+import { toServiceError } from './rpc-error.js';
+
+/** gRPC message prefix: 1 byte compressed flag, 4 bytes big-endian length. */
+const PREFIX_BYTES = 5;
+
+const RESPONSE_HEADERS = {
+  [constants.HTTP2_HEADER_STATUS]: constants.HTTP_STATUS_OK,
+  [constants.HTTP2_HEADER_CONTENT_TYPE]: 'application/grpc+proto',
+  'grpc-accept-encoding': 'identity',
+};
+
+export interface DirectBidiCallOptions<Req, Res> {
+  deserialize: (bytes: Buffer) => Req;
+  serialize: (value: Res) => Buffer;
+  /** Largest request message accepted; a larger one ends the call with RESOURCE_EXHAUSTED. */
+  maxReceiveMessageBytes: number;
+}
+
+/**
+ * Whether grpc-js would serve this request the way DirectBidiCall does: a gRPC POST with neither
+ * compression nor a deadline. Other requests are left to grpc-js, which implements those.
+ */
+export function servableDirectly(headers: IncomingHttpHeaders): boolean {
+  const contentType = headers[constants.HTTP2_HEADER_CONTENT_TYPE];
+  const encoding = headers['grpc-encoding'];
+  return (
+    headers[constants.HTTP2_HEADER_METHOD] === 'POST' &&
+    typeof contentType === 'string' &&
+    contentType.startsWith('application/grpc') &&
+    headers['grpc-timeout'] === undefined &&
+    (encoding === undefined || encoding === 'identity')
+  );
+}
+
+/**
+ * A bidirectional-streaming gRPC call served straight on its HTTP/2 stream. grpc-js builds a chain
+ * of call objects, Node streams, metadata and listeners for every call; on a stream-per-peer
+ * protocol that is most of a registration's cost. This does only what the wire requires:
+ * length-prefixed messages in and out, the response headers, and the status in trailers (or
+ * trailers-only when nothing was sent), with the same codes and texts as grpc-js for size limits,
+ * and status details in the same trailer as `toServiceError`.
+ *
+ * Events: 'data' (a decoded request), 'end' (the client half-closed), 'close' (the stream is gone:
+ * after the status, or cancelled by the client), 'status' (once, with the code sent, or CANCELLED).
+ */
+export class DirectBidiCall<Req, Res> extends EventEmitter {
+  readonly headers: IncomingHttpHeaders;
+  private readonly stream: ServerHttp2Stream;
+  private readonly options: DirectBidiCallOptions<Req, Res>;
+  private pending: Buffer | undefined;
+  private headersSent = false;
+  private finished = false;
+  private trailers: Record<string, string | string[] | number> | undefined;
+
+  constructor(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, options: DirectBidiCallOptions<Req, Res>) {
+    super();
+    this.stream = stream;
+    this.headers = headers;
+    this.options = options;
+    stream.on('error', () => {
+      // 'close' follows; there is nobody left to tell.
+    });
+    stream.on('data', (chunk: Buffer) => this.receive(chunk));
+    stream.on('end', () => {
+      if (!this.finished) this.emit('end');
+    });
+    stream.on('wantTrailers', () => {
+      if (this.trailers !== undefined) stream.sendTrailers(this.trailers);
+    });
+    stream.on('close', () => {
+      this.markFinished(grpc.status.CANCELLED);
+      this.emit('close');
+    });
+  }
+
+  /** The connection's TLS socket (undefined on plaintext connections). */
+  get socket(): TLSSocket | undefined {
+    const socket = this.stream.session?.socket as TLSSocket | undefined;
+    return socket !== undefined && typeof socket.getPeerCertificate === 'function' ? socket : undefined;
+  }
+
+  /** Sends one response message: an object, or its protobuf bytes. */
+  write(value: Res | Buffer): boolean {
+    if (this.finished || this.stream.destroyed) return false;
+    const bytes = Buffer.isBuffer(value) ? value : this.options.serialize(value as Res);
+    const frame = Buffer.allocUnsafe(PREFIX_BYTES + bytes.length);
+    frame[0] = 0;
+    frame.writeUInt32BE(bytes.length, 1);
+    bytes.copy(frame, PREFIX_BYTES);
+    this.sendHeaders();
+    return this.stream.write(frame);
+  }
+
+  /** Ends the call with OK. */
+  end(): void {
+    this.sendStatus(grpc.status.OK, 'OK');
+  }
+
+  /** Ends the call with the status for err (see toServiceError: unknown errors become INTERNAL). */
+  fail(err: unknown): void {
+    const status = toServiceError(err);
+    this.sendStatus(status.code, status.details, status.metadata);
+  }
+
+  pause(): this {
+    this.stream.pause();
+    return this;
+  }
+
+  resume(): this {
+    this.stream.resume();
+    return this;
+  }
+
+  private sendHeaders(): void {
+    if (this.headersSent) return;
+    this.headersSent = true;
+    this.stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
+  }
+
+  private sendStatus(code: grpc.status, details: string, metadata?: grpc.Metadata): void {
+    if (this.finished) return;
+    this.markFinished(code);
+    if (this.stream.destroyed || this.stream.closed) return;
+    const status = { 'grpc-status': String(code), 'grpc-message': encodeURI(details), ...metadata?.toHttp2Headers() };
+    if (this.headersSent) {
+      this.trailers = status;
+      this.stream.end();
+    } else {
+      // Trailers-only: the status travels in the only HEADERS frame.
+      this.headersSent = true;
+      this.stream.respond({ ...RESPONSE_HEADERS, ...status }, { endStream: true });
+    }
+  }
+
+  private markFinished(code: grpc.status): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.pending = undefined;
+    this.emit('status', code);
+  }
+
+  /** Splits the request body into messages; a chunk may hold several, or part of one. */
+  private receive(chunk: Buffer): void {
+    let buffer = this.pending === undefined ? chunk : Buffer.concat([this.pending, chunk]);
+    this.pending = undefined;
+    while (!this.finished && buffer.length >= PREFIX_BYTES) {
+      const compressed = buffer[0] as number;
+      const length = buffer.readUInt32BE(1);
+      if (length > this.options.maxReceiveMessageBytes) {
+        this.sendStatus(
+          grpc.status.RESOURCE_EXHAUSTED,
+          `Received message larger than max (${length} vs. ${this.options.maxReceiveMessageBytes})`,
+        );
+        return;
+      }
+      if (compressed !== 0) {
+        this.sendStatus(grpc.status.INTERNAL, 'Received a compressed message, but no grpc-encoding was negotiated');
+        return;
+      }
+      if (buffer.length < PREFIX_BYTES + length) break;
+      const bytes = buffer.subarray(PREFIX_BYTES, PREFIX_BYTES + length);
+      buffer = buffer.subarray(PREFIX_BYTES + length);
+      let message: Req;
+      try {
+        message = this.options.deserialize(bytes);
+      } catch (err) {
+        this.sendStatus(grpc.status.INTERNAL, `Error deserializing request: ${err instanceof Error ? err.message : String(err)}`);
+        return;
+      }
+      this.emit('data', message);
+    }
+    if (!this.finished && buffer.length > 0) this.pending = Buffer.from(buffer);
+  }
+}
+
+/**
+ * Serves the bidi method at `path` with `handle` instead of grpc-js, for requests grpc-js would
+ * serve the same way (servableDirectly); everything else still goes to grpc-js. Call after the
+ * server is bound. Reaches into grpc-js's internals (its http2 servers and their 'stream'
+ * listener); returns false and changes nothing when they are not laid out as expected.
+ */
+export function serveBidiDirectly(server: grpc.Server, path: string, handle: (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => void): boolean {
+  const servers = (server as unknown as { http2Servers?: Map<unknown, unknown> }).http2Servers;
+  if (!(servers instanceof Map) || servers.size === 0) return false;
+  const targets = [...servers.keys()] as EventEmitter[];
+  if (!targets.every((target) => target instanceof EventEmitter && target.listenerCount('stream') === 1)) return false;
+  for (const target of targets) {
+    const [grpcListener] = target.listeners('stream') as Array<(...args: unknown[]) => void>;
+    target.removeAllListeners('stream');
+    target.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, ...rest: unknown[]) => {
+      if (headers[constants.HTTP2_HEADER_PATH] === path && servableDirectly(headers)) handle(stream, headers);
+      else grpcListener?.call(target, stream, headers, ...rest);
+    });
+  }
+  return true;
+}
