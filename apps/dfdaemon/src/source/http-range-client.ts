@@ -104,6 +104,11 @@ export class HttpRangeClient {
     }
   }
 
+  /**
+   * Plain ArrayBuffers, not SharedArrayBuffers that a hashing thread could read in place: on
+   * Node 20 the memory of freed SharedArrayBuffers stays in the process (RSS grew by ~600 MiB
+   * over a 1 GiB download), so the hasher re-reads written ranges from the page cache instead.
+   */
   takeSlab(): Buffer {
     const ab = this.pool.pop() ?? new ArrayBuffer(this.slabBytes);
     this.lent.add(ab);
@@ -111,8 +116,8 @@ export class HttpRangeClient {
   }
 
   releaseSlab(chunk: Buffer): void {
-    const ab = chunk.buffer as ArrayBuffer;
-    if (!this.lent.has(ab)) return;
+    const ab = chunk.buffer;
+    if (!(ab instanceof ArrayBuffer) || !this.lent.has(ab)) return;
     this.lent.delete(ab);
     if (this.pool.length < this.maxPooled && !this.closed) this.pool.push(ab);
   }

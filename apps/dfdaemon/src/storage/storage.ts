@@ -4,6 +4,7 @@ import { isTaskId } from '@d7y/core';
 import type { Logger } from '@d7y/logger';
 import { DfdaemonError, storageError } from '../errors.js';
 import { syncDir } from './atomic-file.js';
+import { PieceHasher } from './piece-hasher.js';
 import { TaskStore, type OpenFile, type PieceRecord, type TaskMetadata } from './task-store.js';
 
 export interface StorageDeps {
@@ -17,6 +18,10 @@ export interface StorageDeps {
   writeBufferBytes?: number;
   /** Called for every task store created or reloaded (metrics subscribe to its pieces). */
   onTaskOpened?: (store: TaskStore) => void;
+  /** false: hash pieces on the main thread as they arrive instead of in a worker. Default true. */
+  hashInWorker?: boolean;
+  /** Hashing threads (default 1). */
+  hashWorkers?: number;
 }
 
 export interface CreateTaskOptions {
@@ -49,6 +54,7 @@ export class Storage {
   private readonly writeBufferBytes: number | undefined;
   private readonly onTaskOpened: ((store: TaskStore) => void) | undefined;
   private readonly tasks = new Map<string, TaskStore>();
+  private readonly hasher: PieceHasher | undefined;
   private readonly creating = new Map<string, Promise<TaskStore>>();
 
   constructor(deps: StorageDeps) {
@@ -59,6 +65,7 @@ export class Storage {
     this.openFile = deps.openFile ?? ((p, f, m) => open(p, f, m));
     this.writeBufferBytes = deps.writeBufferBytes;
     this.onTaskOpened = deps.onTaskOpened;
+    this.hasher = deps.hashInWorker === false ? undefined : new PieceHasher(deps.hashWorkers);
   }
 
   private get contentDir(): string {
@@ -83,6 +90,7 @@ export class Storage {
 
   async stop(): Promise<void> {
     for (const t of this.tasks.values()) await t.close();
+    await this.hasher?.close();
   }
 
   get(taskId: string): TaskStore | undefined {
@@ -174,6 +182,7 @@ export class Storage {
       openFile: this.openFile,
       now: this.now,
       ...(this.writeBufferBytes === undefined ? {} : { writeBufferBytes: this.writeBufferBytes }),
+      ...(this.hasher === undefined ? {} : { hasher: this.hasher }),
     });
     try {
       // Metadata first: a content file without metadata is an orphan and removed at load.
@@ -278,6 +287,7 @@ export class Storage {
       openFile: this.openFile,
       now: this.now,
       ...(this.writeBufferBytes === undefined ? {} : { writeBufferBytes: this.writeBufferBytes }),
+      ...(this.hasher === undefined ? {} : { hasher: this.hasher }),
     });
   }
 }

@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, type ReadStream } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { rm } from 'node:fs/promises';
 import { DfdaemonError, storageError } from '../errors.js';
 import { writeFileAtomic } from './atomic-file.js';
+import type { PieceHasher } from './piece-hasher.js';
 
 export type TrafficType = 'back-to-source' | 'remote-peer' | 'local-peer';
 
@@ -68,6 +69,8 @@ export interface TaskStoreDeps {
   now?: () => number;
   /** Piece bytes are gathered into positional writes of this size (bytes). */
   writeBufferBytes?: number;
+  /** Hashes pieces off the main thread; without it they are hashed inline as they arrive. */
+  hasher?: PieceHasher;
 }
 
 type PieceListener = (piece: PieceRecord) => void;
@@ -108,6 +111,7 @@ export class TaskStore {
   private readonly openFile: OpenFile;
   private readonly now: () => number;
   private readonly writeBufferBytes: number;
+  private readonly hasher: PieceHasher | undefined;
   private readonly finished = new Map<number, PieceRecord>();
   private readonly writing = new Set<number>();
   private readonly pieceListeners = new Set<PieceListener>();
@@ -139,6 +143,7 @@ export class TaskStore {
     this.openFile = deps.openFile;
     this.now = deps.now ?? Date.now;
     this.writeBufferBytes = deps.writeBufferBytes ?? DEFAULT_WRITE_BUFFER_BYTES;
+    this.hasher = deps.hasher;
     this.journalBytes = deps.journalBytes ?? 0;
     for (const p of deps.pieces ?? []) this.finished.set(p.number, p);
   }
@@ -268,9 +273,11 @@ export class TaskStore {
     };
     const startedAt = this.now();
     let handedOver = false;
+    // Hashed in the worker from the written bytes, or here from the received ones.
+    const job = this.hasher?.begin(this.contentPath);
+    const hash = job === undefined ? createHash('sha256') : undefined;
     try {
       const fh = await this.contentHandle();
-      const hash = createHash('sha256');
       const maxLength = expectedLength ?? this.metaValue.pieceLength;
       let pending: Buffer[] = [];
       let pendingBytes = 0;
@@ -282,6 +289,7 @@ export class TaskStore {
         // writev: the received chunks go to disk as they are, no 4 MiB copy per flush.
         const bufs = pending;
         const position = o.offset + flushed;
+        const length = pendingBytes;
         flushed += pendingBytes;
         pending = [];
         pendingBytes = 0;
@@ -290,6 +298,7 @@ export class TaskStore {
         if (writeErr !== undefined) throw storageError(writeErr, `writing piece ${o.number}`);
         inflight = writevFully(fh, bufs, position).then(
           () => {
+            job?.update(position, length);
             if (o.release !== undefined) for (const b of bufs) o.release(b);
           },
           (err: unknown) => {
@@ -303,7 +312,7 @@ export class TaskStore {
         if (received > maxLength) {
           throw new DfdaemonError('DF_ERR_PARENT_FAILED', `piece ${o.number} is longer than ${maxLength} bytes`);
         }
-        hash.update(chunk);
+        hash?.update(chunk);
         pending.push(chunk);
         pendingBytes += chunk.length;
         if (pendingBytes >= this.writeBufferBytes) await flush();
@@ -317,7 +326,7 @@ export class TaskStore {
           `piece ${o.number} ended after ${received} of ${expectedLength} bytes`,
         );
       }
-      const digest = `sha256:${hash.digest('hex')}`;
+      const digest = `sha256:${job === undefined ? (hash as Hash).digest('hex') : await job.digest()}`;
       if (o.expectedDigest !== undefined && o.expectedDigest !== digest) {
         throw new DfdaemonError(
           'DF_ERR_PIECE_DIGEST_MISMATCH',
@@ -346,7 +355,10 @@ export class TaskStore {
       return record;
     } finally {
       endData();
-      if (!handedOver) this.writing.delete(o.number);
+      if (!handedOver) {
+        this.writing.delete(o.number);
+        job?.drop();
+      }
     }
   }
 

@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytesSeeded } from '../../test/fixtures/origin.js';
+import { isDfdaemonError } from '../errors.js';
+import { PieceHasher } from './piece-hasher.js';
+
+const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+
+describe('PieceHasher (sha256 in a worker, from the written file)', () => {
+  let dir: string;
+  let file: string;
+  const body = randomBytesSeeded(3 * 1024 * 1024 + 99, 5);
+  const hasher = new PieceHasher();
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'd7y-hasher-'));
+    file = join(dir, 'content');
+    await writeFile(file, body);
+  });
+  afterAll(async () => {
+    await hasher.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    [0, body.length, [body.length]],
+    [1000, 2_500_000, [1, 999_999, 1_500_000]],
+    [7, 0, []],
+  ])('hashes [%i, +%i) fed in ranges %j like a hash over those bytes', async (start, length, parts) => {
+    const job = hasher.begin(file);
+    let at = start;
+    for (const n of parts) {
+      job.update(at, n);
+      at += n;
+    }
+    expect(await job.digest()).toBe(sha(body.subarray(start, start + length)));
+  });
+
+  it('keeps concurrent jobs apart', async () => {
+    const a = hasher.begin(file);
+    const b = hasher.begin(file);
+    a.update(0, 10);
+    b.update(10, 10);
+    a.update(10, 10);
+    expect(await Promise.all([a.digest(), b.digest()])).toEqual([sha(body.subarray(0, 20)), sha(body.subarray(10, 20))]);
+  });
+
+  it('fails a range past the end of the file, and a job whose worker was stopped', async () => {
+    const short = hasher.begin(file);
+    short.update(body.length - 10, 20);
+    const err = await short.digest().catch((e: unknown) => e);
+    expect(isDfdaemonError(err, 'DF_ERR_STORAGE')).toBe(true);
+    const cut = hasher.begin(file);
+    cut.update(0, 10);
+    await hasher.close();
+    await expect(cut.digest()).rejects.toThrow(/stopped/);
+    // A new job starts a new worker.
+    const again = hasher.begin(file);
+    again.update(0, 5);
+    expect(await again.digest()).toBe(sha(body.subarray(0, 5)));
+  });
+});
