@@ -31,6 +31,8 @@ const DEFAULT_SLAB_BYTES = 1024 * 1024;
 const MIN_READ_BYTES = 64 * 1024;
 /** Filled slabs queued for the consumer before the socket is paused. */
 const MAX_QUEUED_SLABS = 4;
+/** Idle time after which pooled slabs are dropped (ms). */
+const POOL_IDLE_MS = 2_000;
 /** Response headers longer than this are refused. */
 const MAX_HEADER_BYTES = 32 * 1024;
 
@@ -56,6 +58,8 @@ export class HttpRangeClient {
   /** Slabs handed out and not yet released: only those may come back to the pool. */
   private readonly lent = new WeakSet<ArrayBuffer>();
   private closed = false;
+  private lastTake = 0;
+  private trimTimer: NodeJS.Timeout | undefined;
 
   constructor(deps: HttpRangeClientDeps) {
     this.deps = deps;
@@ -66,6 +70,7 @@ export class HttpRangeClient {
 
   close(): void {
     this.closed = true;
+    clearTimeout(this.trimTimer);
     for (const conns of this.idle.values()) for (const c of conns) c.socket.destroy();
     this.idle.clear();
     this.pool.length = 0;
@@ -110,6 +115,7 @@ export class HttpRangeClient {
    * over a 1 GiB download), so the hasher re-reads written ranges from the page cache instead.
    */
   takeSlab(): Buffer {
+    this.lastTake = Date.now();
     const ab = this.pool.pop() ?? new ArrayBuffer(this.slabBytes);
     this.lent.add(ab);
     return Buffer.from(ab);
@@ -120,6 +126,26 @@ export class HttpRangeClient {
     if (!(ab instanceof ArrayBuffer) || !this.lent.has(ab)) return;
     this.lent.delete(ab);
     if (this.pool.length < this.maxPooled && !this.closed) this.pool.push(ab);
+    this.trimLater();
+  }
+
+  /**
+   * Two seconds without a download reading into slabs: the pool and the idle connections (each
+   * holds the slab its next read would land in) are let go, so a daemon does not keep its
+   * download buffers while it serves.
+   */
+  private trimLater(): void {
+    if (this.trimTimer !== undefined) return;
+    this.trimTimer = setTimeout(() => {
+      this.trimTimer = undefined;
+      if (Date.now() - this.lastTake < POOL_IDLE_MS) {
+        this.trimLater();
+        return;
+      }
+      this.pool.length = 0;
+      for (const conns of this.idle.values()) for (const c of conns.splice(0)) c.socket.destroy();
+    }, POOL_IDLE_MS);
+    this.trimTimer.unref();
   }
 
   private open(url: URL): Connection {

@@ -66,9 +66,18 @@ export class PieceHasher {
   private nextKey = 1;
   private readonly waiting = new Map<number, { slot: number; resolve: (hex: string) => void; reject: (err: Error) => void }>();
 
-  /** `workers`: hashing threads, pieces are spread over them (default: one). */
-  constructor(workers = 1) {
+  /** Jobs begun and not yet digested or dropped. */
+  private open = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private readonly idleMs: number;
+
+  /**
+   * `workers`: hashing threads, pieces are spread over them (default: one). `idleMs`: with no job
+   * open for this long the threads stop (their memory goes back; the next job starts them again).
+   */
+  constructor(workers = 1, idleMs = 10_000) {
     this.workers = Array.from({ length: Math.max(1, workers) }, () => undefined);
+    this.idleMs = idleMs;
   }
 
   /** Starts a job for a piece stored in the file at `path`. */
@@ -81,26 +90,50 @@ export class PieceHasher {
     const post = (m: object): void => {
       if (this.workers[slot] === worker) worker.postMessage({ key, path, ...m });
     };
+    this.open += 1;
+    clearTimeout(this.idleTimer);
+    let closed = false;
+    const done = (): void => {
+      if (closed) return;
+      closed = true;
+      this.open -= 1;
+      if (this.open === 0) this.armIdleTimer();
+    };
     return {
       update: (position, length) => {
         if (length > 0) post({ op: 'update', position, length });
       },
 
-      digest: () =>
-        new Promise<string>((resolve, reject) => {
+      digest: () => {
+        const p = new Promise<string>((resolve, reject) => {
           if (this.workers[slot] !== worker) {
             reject(new DfdaemonError('DF_ERR_STORAGE', 'the piece hasher stopped while hashing this piece'));
             return;
           }
           this.waiting.set(key, { slot, resolve, reject });
           post({ op: 'digest' });
-        }),
-      drop: () => post({ op: 'drop' }),
+        });
+        p.then(done, done);
+        return p;
+      },
+      drop: () => {
+        post({ op: 'drop' });
+        done();
+      },
     };
+  }
+
+  private armIdleTimer(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      if (this.open === 0) void this.close();
+    }, this.idleMs);
+    this.idleTimer.unref();
   }
 
   /** Stops the worker (a later job starts a new one); jobs under way fail. */
   async close(): Promise<void> {
+    clearTimeout(this.idleTimer);
     const all = this.workers.splice(0, this.workers.length, ...this.workers.map(() => undefined));
     this.failAll(new DfdaemonError('DF_ERR_STORAGE', 'piece hasher closed'));
     await Promise.all(all.map((w) => w?.terminate()));

@@ -1,15 +1,15 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
 import type { TLSSocket } from 'node:tls';
 import { isTaskId } from '@d7y/core';
 import type { Logger } from '@d7y/logger';
 import { context, SpanStatusCode, startHttpServerSpan } from '@d7y/telemetry';
 import { followReloads, httpsServerOptions, identityFromSocket, type TlsSource } from '@d7y/tls';
-import { throttle, type BandwidthLimiter } from '../rate-limit/bandwidth-limiter.js';
+import type { BandwidthLimiter } from '../rate-limit/bandwidth-limiter.js';
 import type { Storage } from '../storage/storage.js';
+import { FileRangeSender } from './file-range-sender.js';
 
 export interface PieceServerDeps {
   storage: Storage;
@@ -35,18 +35,12 @@ export interface PieceServerObserver {
 /** Header carrying the piece's sha256 (informational: downloaders verify against the scheduler's digest). */
 export const PIECE_DIGEST_HEADER = 'x-dragonfly-piece-digest';
 
-/**
- * Read size per child: 256 KiB keeps a parent serving many children small (each holds about one
- * chunk read ahead, one in the TLS layer) at a small cost in single-stream speed vs 1 MiB.
- */
-const UPLOAD_CHUNK_BYTES = 256 * 1024;
-
 const PATH_RE = /^\/pieces\/([^/]+)\/(\d{1,10})$/;
 
 /**
  * Piece server (storage.server.tcpPort, 4005): HTTPS with a required client certificate; only
  * dfdaemon identities may fetch. `GET /pieces/<taskId>/<number>` streams a finished piece from
- * disk (1 MiB reads, upload bandwidth limit); `Range: bytes=a-b` selects bytes within the piece.
+ * disk (256 KiB chunks, bounded memory, upload bandwidth limit); `Range: bytes=a-b` selects bytes within the piece.
  */
 export class PieceServer {
   private readonly deps: PieceServerDeps;
@@ -54,6 +48,8 @@ export class PieceServer {
   private server: Server | undefined;
   private unfollow: (() => void) | undefined;
   private active = 0;
+  /** Disk to socket with at most two 256 KiB chunks per response, buffers reused. */
+  private readonly sender = new FileRangeSender();
   /** Piece bytes sent per answered request (for the observer). */
   private readonly sentBytes = new WeakMap<ServerResponse, number>();
 
@@ -177,10 +173,9 @@ export class PieceServer {
       };
       if (range !== undefined) headers['content-range'] = `bytes ${from}-${to}/${piece.length}`;
       res.writeHead(range === undefined ? 200 : 206, headers);
-      const file = task.createReadStream(piece.offset + from, piece.offset + to, UPLOAD_CHUNK_BYTES);
-      // Byte mode with a small buffer: an object-mode Readable.from would queue 16 chunks (16 MiB)
-      // per child, which is what a parent serving many children must not hold.
-      await pipeline(Readable.from(throttle(file, [this.deps.uploadLimiter]), { objectMode: false, highWaterMark: 256 * 1024 }), res);
+      await this.sender.send(task.contentPath, piece.offset + from, piece.offset + to, res, this.deps.uploadLimiter);
+      res.end();
+      await finished(res);
       this.sentBytes.set(res, to - from + 1);
     } catch (err) {
       // The downloader went away or the file vanished (deleted task): nothing to answer anymore.
