@@ -30,7 +30,7 @@ const DEFAULT_SLAB_BYTES = 1024 * 1024;
 /** A slab with less room than this is handed over and the socket reads into a fresh one. */
 const MIN_READ_BYTES = 64 * 1024;
 /** Filled slabs queued for the consumer before the socket is paused. */
-const MAX_QUEUED_SLABS = 4;
+const MAX_QUEUED_SLABS = 2;
 /** Idle time after which pooled slabs are dropped (ms). */
 const POOL_IDLE_MS = 2_000;
 /** Response headers longer than this are refused. */
@@ -64,7 +64,7 @@ export class HttpRangeClient {
   constructor(deps: HttpRangeClientDeps) {
     this.deps = deps;
     this.slabBytes = deps.slabBytes ?? DEFAULT_SLAB_BYTES;
-    this.maxPooled = deps.maxPooledSlabs ?? 16;
+    this.maxPooled = deps.maxPooledSlabs ?? 64;
     this.maxIdle = deps.maxIdlePerOrigin ?? 64;
   }
 
@@ -316,7 +316,7 @@ class Connection {
       for (;;) {
         const next = this.queue.shift();
         if (next !== undefined) {
-          if (this.paused && this.queue.length < MAX_QUEUED_SLABS / 2) {
+          if (this.paused && this.queue.length < MAX_QUEUED_SLABS) {
             this.paused = false;
             this.socket.setTimeout(this.deps.bodyTimeoutMs);
             this.socket.resume();

@@ -85,6 +85,8 @@ interface PendingCommit {
 /** 1 MiB reads: measured ~1.6x faster than the 64 KiB default on this kind of machine. */
 export const READ_HIGH_WATER_MARK = 1024 * 1024;
 const DEFAULT_WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
+/** A chunk at least this long is written without waiting for more (bytes). */
+const LARGE_CHUNK_BYTES = 512 * 1024;
 /**
  * Longest a finished piece waits for companions before its group commit (ms). The actual wait is
  * the duration of the previous content fdatasync, capped here: on a disk whose flush costs F ms,
@@ -315,7 +317,9 @@ export class TaskStore {
         hash?.update(chunk);
         pending.push(chunk);
         pendingBytes += chunk.length;
-        if (pendingBytes >= this.writeBufferBytes) await flush();
+        // Small chunks (TLS records) are gathered; a large one (a back-to-source slab) goes at once,
+        // so its memory is back for reuse sooner.
+        if (pendingBytes >= this.writeBufferBytes || chunk.length >= LARGE_CHUNK_BYTES) await flush();
       }
       if (pendingBytes > 0) await flush();
       await inflight;
