@@ -9,23 +9,28 @@ export interface FileRangeSenderDeps {
   maxPooled?: number;
 }
 
-/** 256 KiB: big enough that per-chunk overhead does not show, small enough for many children at once. */
-const DEFAULT_CHUNK_BYTES = 256 * 1024;
+/** 128 KiB: big enough that per-chunk overhead does not show, small enough for many children at once. */
+const DEFAULT_CHUNK_BYTES = 128 * 1024;
+/** Idle time after which pooled chunk buffers are let go (ms). */
+const POOL_IDLE_MS = 2_000;
 
 /**
  * Streams a byte range of a file to a socket with bounded memory: each response has at most two
  * chunks outstanding (one being written while the next is read), and chunk buffers are reused
- * across responses instead of allocated per read. A parent serving 64 piece requests at once
- * (8 children × 8 pieces) holds about 64 × 512 KiB, whatever the socket buffers would accept.
+ * across responses instead of allocated per read (freeing and reallocating them fragments the
+ * heap, which shows as RSS that never comes back). A parent serving 64 piece requests at once
+ * (8 children × 8 pieces) holds about 64 × 256 KiB, whatever the socket buffers would accept.
  */
 export class FileRangeSender {
   private readonly chunkBytes: number;
   private readonly maxPooled: number;
   private readonly pool: Buffer[] = [];
+  private lastSend = 0;
+  private trimTimer: NodeJS.Timeout | undefined;
 
   constructor(deps: FileRangeSenderDeps = {}) {
     this.chunkBytes = deps.chunkBytes ?? DEFAULT_CHUNK_BYTES;
-    this.maxPooled = deps.maxPooled ?? 32;
+    this.maxPooled = deps.maxPooled ?? 128;
   }
 
   /**
@@ -33,6 +38,7 @@ export class FileRangeSender {
    * each chunk. Rejects if the file is shorter or `out` closes first.
    */
   async send(path: string, start: number, endInclusive: number, out: Writable, limiter?: BandwidthLimiter): Promise<void> {
+    this.lastSend = Date.now();
     const fh = await open(path, 'r');
     let previous: Promise<void> | undefined;
     try {
@@ -64,6 +70,17 @@ export class FileRangeSender {
 
   private give(buf: Buffer): void {
     if (this.pool.length < this.maxPooled) this.pool.push(buf);
+    this.trimWhenIdle();
+  }
+
+  private trimWhenIdle(): void {
+    if (this.trimTimer !== undefined) return;
+    this.trimTimer = setTimeout(() => {
+      this.trimTimer = undefined;
+      if (Date.now() - this.lastSend >= POOL_IDLE_MS) this.pool.length = 0;
+      else this.trimWhenIdle();
+    }, POOL_IDLE_MS);
+    this.trimTimer.unref();
   }
 }
 
