@@ -414,6 +414,8 @@ export class TaskStore {
       this.unfinish();
       throw storageError(err, `syncing the journal of task ${this.id}`);
     }
+    // Evicted or deleted meanwhile: its files are gone, and must stay gone.
+    if (this.deleted) return;
     await this.saveMeta();
   }
 
