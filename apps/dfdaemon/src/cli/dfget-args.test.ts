@@ -3,8 +3,8 @@ import { isDfdaemonError } from '../errors.js';
 import { DEFAULT_SOCKET, parseDfgetArgs } from './dfget-args.js';
 
 describe('dfget arguments', () => {
-  it('parses upstream flags', () => {
-    const a = parseDfgetArgs([
+  it('parses upstream flags', async () => {
+    const a = await parseDfgetArgs([
       'https://example.com/a?x=1',
       '-O',
       '/tmp/a',
@@ -60,10 +60,10 @@ describe('dfget arguments', () => {
     [['https://e/x', '-O', '/x', '--digest', 'md5:abc'], /--digest/],
     [['https://e/x', '-O', '/x', '--bogus'], /bogus/],
     [['https://e/x', 'https://e/y', '-O', '/x'], /exactly one URL/],
-  ])('refuses %j', (argv, msg) => {
+  ])('refuses %j', async (argv, msg) => {
     let err: unknown;
     try {
-      parseDfgetArgs(argv);
+      await parseDfgetArgs(argv);
     } catch (e) {
       err = e;
     }
@@ -71,8 +71,13 @@ describe('dfget arguments', () => {
     expect((err as Error).message).toMatch(msg);
   });
 
-  it('answers --help and --version', () => {
-    expect(parseDfgetArgs(['--help'])).toBe('help');
-    expect(parseDfgetArgs(['-V'])).toBe('version');
+  it('answers --help and --version', async () => {
+    expect(await parseDfgetArgs(['--help'])).toBe('help');
+    expect(await parseDfgetArgs(['-V'])).toBe('version');
+  });
+
+  it('defaults --timeout to 2h', async () => {
+    const a = await parseDfgetArgs(['https://e/x', '-O', '/x']);
+    expect(a).toMatchObject({ timeoutMs: 2 * 60 * 60 * 1000 });
   });
 });

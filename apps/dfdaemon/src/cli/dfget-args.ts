@@ -1,10 +1,11 @@
 import { isAbsolute } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseByteSize, parseDuration } from '@d7y/config';
 import { MAX_PIECE_LENGTH, MIN_PIECE_LENGTH } from '@d7y/core';
 import { DfdaemonError } from '../errors.js';
 
 export const DEFAULT_SOCKET = '/var/run/dragonfly/dfdaemon.sock';
+/** --timeout when not given: 2h. */
+const DEFAULT_TIMEOUT_MS = 2 * 60 * 60 * 1000;
 
 export interface DfgetArgs {
   url: string;
@@ -56,7 +57,7 @@ function bad(message: string): DfdaemonError {
 }
 
 /** Parses and validates dfget's command line. Throws DF_ERR_INVALID_ARGUMENT with a clear message. */
-export function parseDfgetArgs(argv: readonly string[]): DfgetArgs | 'help' | 'version' {
+export async function parseDfgetArgs(argv: readonly string[]): Promise<DfgetArgs | 'help' | 'version'> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -73,7 +74,7 @@ export function parseDfgetArgs(argv: readonly string[]): DfgetArgs | 'help' | 'v
         'piece-length': { type: 'string' },
         'content-for-calculating-task-id': { type: 'string' },
         'disable-back-to-source': { type: 'boolean', default: false },
-        timeout: { type: 'string', default: '2h' },
+        timeout: { type: 'string' },
         'no-progress': { type: 'boolean', default: false },
         endpoint: { type: 'string', short: 'e', default: DEFAULT_SOCKET },
         version: { type: 'boolean', short: 'V' },
@@ -107,20 +108,25 @@ export function parseDfgetArgs(argv: readonly string[]): DfgetArgs | 'help' | 'v
     if (i <= 0) throw bad(`-H ${JSON.stringify(h)} must look like 'Name: value'`);
     header[h.slice(0, i).trim().toLowerCase()] = h.slice(i + 1).trim();
   }
+  // The size and duration parsers come with @d7y/config's schema libraries (~80 ms to load):
+  // only when a flag needs them, since dfget's start-up is paid on every download.
+  const units = v['piece-length'] !== undefined || v.timeout !== undefined ? await import('@d7y/config') : undefined;
   let pieceLength: number | undefined;
-  if (v['piece-length'] !== undefined) {
+  if (v['piece-length'] !== undefined && units !== undefined) {
     try {
-      pieceLength = parseByteSize(v['piece-length']);
+      pieceLength = units.parseByteSize(v['piece-length']);
     } catch (err) {
       throw bad(`--piece-length: ${(err as Error).message}`);
     }
     if (pieceLength < MIN_PIECE_LENGTH || pieceLength > MAX_PIECE_LENGTH) throw bad('--piece-length must be between 4mib and 64mib');
   }
-  let timeoutMs: number;
-  try {
-    timeoutMs = parseDuration(v.timeout as string);
-  } catch (err) {
-    throw bad(`--timeout: ${(err as Error).message}`);
+  let timeoutMs = DEFAULT_TIMEOUT_MS;
+  if (v.timeout !== undefined && units !== undefined) {
+    try {
+      timeoutMs = units.parseDuration(v.timeout);
+    } catch (err) {
+      throw bad(`--timeout: ${(err as Error).message}`);
+    }
   }
   if (timeoutMs <= 0) throw bad('--timeout must be positive');
   if (v.digest !== undefined && !/^(sha256|sha512|crc32):[0-9a-f]+$/.test(v.digest.toLowerCase())) {

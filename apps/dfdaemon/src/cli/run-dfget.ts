@@ -22,7 +22,7 @@ export interface RunDfgetOptions {
 export async function runDfget(argv: readonly string[], io: Io, o: RunDfgetOptions = {}): Promise<number> {
   let args: DfgetArgs;
   try {
-    const parsed = parseDfgetArgs(argv);
+    const parsed = await parseDfgetArgs(argv);
     if (parsed === 'help') {
       io.stdout.write(DFGET_USAGE);
       return 0;
