@@ -1,20 +1,13 @@
 import type * as grpc from '@grpc/grpc-js';
-import type { DfdaemonDownloadClient } from './generated/dfdaemon/v2/DfdaemonDownload.js';
 import type { DfdaemonUploadClient } from './generated/dfdaemon/v2/DfdaemonUpload.js';
 import type { HealthClient } from './generated/grpc/health/v1/Health.js';
 import type { ManagerClient } from './generated/manager/v2/Manager.js';
 import type { SchedulerClient } from './generated/scheduler/v2/Scheduler.js';
+import { assertAddress } from './grpc-address.js';
 import { channelOptions } from './grpc-options.js';
 import { protoPackage } from './service-definitions.js';
 
-// Addresses are gRPC targets: "host:port", "dns:///host:port", "ipv6:[::1]:4000" or
-// "unix:///var/run/dragonfly/dfdaemon.sock". Options given here override channelOptions().
-
-function assertAddress(address: string): void {
-  if (typeof address !== 'string' || address.trim() === '') {
-    throw new TypeError('gRPC address must be a non-empty string such as "host:port" or "unix:///path"');
-  }
-}
+// Addresses are gRPC targets (see grpc-address.ts). Options given here override channelOptions().
 
 export function createSchedulerClient(
   address: string,
@@ -34,15 +27,6 @@ export function createDfdaemonUploadClient(
   return new protoPackage.dfdaemon.v2.DfdaemonUpload(address, credentials, { ...channelOptions(), ...options });
 }
 
-export function createDfdaemonDownloadClient(
-  address: string,
-  credentials: grpc.ChannelCredentials,
-  options: grpc.ChannelOptions = {},
-): DfdaemonDownloadClient {
-  assertAddress(address);
-  return new protoPackage.dfdaemon.v2.DfdaemonDownload(address, credentials, { ...channelOptions(), ...options });
-}
-
 export function createManagerClient(
   address: string,
   credentials: grpc.ChannelCredentials,
@@ -60,3 +44,6 @@ export function createHealthClient(
   assertAddress(address);
   return new protoPackage.grpc.health.v1.Health(address, credentials, { ...channelOptions(), ...options });
 }
+
+// One implementation, which loads only dfdaemon.proto (see dfdaemon-download.ts).
+export { createDfdaemonDownloadClient } from './dfdaemon-download.js';

@@ -1,6 +1,8 @@
 import { stat } from 'node:fs/promises';
 import * as grpc from '@grpc/grpc-js';
-import { createDfdaemonDownloadClient, fromServiceError, type dfdaemon } from '@d7y/rpc';
+import type { dfdaemon } from '@d7y/rpc';
+// The light entry: dfget's start-up is paid on every download (see dfdaemon-download.ts).
+import { createDfdaemonDownloadClient, fromServiceError } from '@d7y/rpc/dfdaemon-download';
 import { DfdaemonError, ERRORS, errorCodeFromMessage, type ErrorCode } from '../errors.js';
 import { checkOutputPath } from '../download/task-exporter.js';
 import { DFGET_USAGE, parseDfgetArgs, type DfgetArgs } from './dfget-args.js';
