@@ -5,6 +5,7 @@ import { rm } from 'node:fs/promises';
 import { DfdaemonError, storageError } from '../errors.js';
 import { writeFileAtomic } from './atomic-file.js';
 import type { PieceHasher } from './piece-hasher.js';
+import { PieceJournal } from './piece-journal.js';
 
 export type TrafficType = 'back-to-source' | 'remote-peer' | 'local-peer';
 
@@ -80,27 +81,11 @@ export interface TaskStoreDeps {
 type PieceListener = (piece: PieceRecord) => void;
 type EndListener = (err: Error | undefined) => void;
 
-interface PendingCommit {
-  record: PieceRecord;
-  resolve: () => void;
-  reject: (err: Error) => void;
-}
-
 /** 1 MiB reads: measured ~1.6x faster than the 64 KiB default on this kind of machine. */
 export const READ_HIGH_WATER_MARK = 1024 * 1024;
 const DEFAULT_WRITE_BUFFER_BYTES = 4 * 1024 * 1024;
 /** A chunk at least this long is written without waiting for more (bytes). */
 const LARGE_CHUNK_BYTES = 512 * 1024;
-/**
- * Longest a finished piece waits for companions before its group commit (ms). The actual wait is
- * the duration of the previous content fdatasync, capped here: on a disk whose flush costs F ms,
- * waiting F ms lets one flush cover the pieces finishing meanwhile; where a flush costs nothing
- * (tmpfs, write-back cache) nothing is waited for, so a piece reaches the children (SyncPieces)
- * at once — a fixed window added its full length to every hop of the P2P tree.
- */
-const COMMIT_WINDOW_MS = 200;
-/** A group commit starts at once when this many bytes wait for it. */
-const COMMIT_WINDOW_BYTES = 64 * 1024 * 1024;
 
 /**
  * One task's content file (pieces written at their offsets) plus its durable metadata:
@@ -122,21 +107,12 @@ export class TaskStore {
   private readonly writing = new Set<number>();
   private readonly pieceListeners = new Set<PieceListener>();
   private readonly endListeners = new Set<EndListener>();
-  private pendingCommits: PendingCommit[] = [];
-  private committing = false;
-  /** How long the last content fdatasync took (ms): the next group commit waits at most this long. */
-  private lastSyncMs = 0;
   private contentFh: Promise<FileHandle> | undefined;
-  private journalFh: Promise<FileHandle> | undefined;
-  private journalBytes: number;
+  private readonly journal: PieceJournal;
   private pins = 0;
   /** Pieces whose bytes are still arriving (the commit window waits for them). */
   private dataWriters = 0;
-  private commitWake: (() => void) | undefined;
   private deleted = false;
-  /** The last group commit that failed: its pieces were taken back. */
-  private commitFailure: Error | undefined;
-  private readonly settledWaiters: (() => void)[] = [];
   /** Persisting "finished" (after the last commit), once markFinished was called. */
   private finishing: Promise<void> | undefined;
 
@@ -150,7 +126,23 @@ export class TaskStore {
     this.now = deps.now ?? Date.now;
     this.writeBufferBytes = deps.writeBufferBytes ?? DEFAULT_WRITE_BUFFER_BYTES;
     this.hasher = deps.hasher;
-    this.journalBytes = deps.journalBytes ?? 0;
+    this.journal = new PieceJournal({
+      taskId: this.id,
+      journalPath: deps.journalPath,
+      journalBytes: deps.journalBytes ?? 0,
+      openFile: deps.openFile,
+      syncContent: async () => {
+        this.assertWritable();
+        await (await this.contentHandle()).datasync();
+      },
+      writersBusy: () => this.dataWriters > 0,
+      onFailed: (records) => {
+        for (const record of records) {
+          if (this.finished.get(record.number) === record) this.finished.delete(record.number);
+        }
+        this.unfinish();
+      },
+    });
     for (const p of deps.pieces ?? []) this.finished.set(p.number, p);
   }
 
@@ -275,7 +267,7 @@ export class TaskStore {
       if (dataDone) return;
       dataDone = true;
       this.dataWriters -= 1;
-      this.wakeCommitter();
+      this.journal.wake();
     };
     const startedAt = this.now();
     let handedOver = false;
@@ -364,7 +356,7 @@ export class TaskStore {
       this.metaValue = { ...this.metaValue, updatedAt: this.now() };
       // Still `writing` (GC keeps the task) until the commit settles.
       const settled = (): void => void this.writing.delete(o.number);
-      void this.commit(record).then(settled, settled);
+      void this.journal.commit(record).then(settled, settled);
       endData();
       handedOver = true;
       for (const l of [...this.pieceListeners]) l(record);
@@ -408,20 +400,22 @@ export class TaskStore {
    * the pieces it concerned are no longer available then.
    */
   async whenDurable(): Promise<void> {
-    await this.commitsSettled();
+    await this.journal.settled();
     if (this.finishing !== undefined) await this.finishing;
-    if (this.commitFailure !== undefined) throw this.commitFailure;
+    const failure = this.journal.failure;
+    if (failure !== undefined) throw failure;
   }
 
   private async persistFinished(): Promise<void> {
-    await this.commitsSettled();
-    if (this.commitFailure !== undefined || !this.hasAllPieces()) {
+    await this.journal.settled();
+    const failure = this.journal.failure;
+    if (failure !== undefined || !this.hasAllPieces()) {
       this.unfinish();
-      throw this.commitFailure ?? new DfdaemonError('DF_ERR_STORAGE', `task ${this.id} lost pieces before it was made durable`);
+      throw failure ?? new DfdaemonError('DF_ERR_STORAGE', `task ${this.id} lost pieces before it was made durable`);
     }
     // The journal lines must be durable before metadata says "finished".
     try {
-      await (await this.journalHandle()).datasync();
+      await this.journal.sync();
     } catch (err) {
       this.unfinish();
       throw storageError(err, `syncing the journal of task ${this.id}`);
@@ -435,12 +429,6 @@ export class TaskStore {
     if (this.metaValue.finishedAt === undefined) return;
     const { finishedAt: _f, ...rest } = this.metaValue;
     this.metaValue = rest;
-  }
-
-  /** Resolves when no group commit is pending or running. */
-  private commitsSettled(): Promise<void> {
-    if (!this.committing && this.pendingCommits.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.settledWaiters.push(resolve));
   }
 
   async markFailed(err: Error): Promise<void> {
@@ -510,12 +498,10 @@ export class TaskStore {
   /** Waits for pending commits (unless deleted), then closes open files. */
   async close(): Promise<void> {
     if (!this.deleted) await this.whenDurable().catch(() => undefined);
-    const handles = [this.contentFh, this.journalFh];
+    const content = this.contentFh;
     this.contentFh = undefined;
-    this.journalFh = undefined;
-    for (const h of handles) {
-      if (h !== undefined) await (await h.catch(() => undefined))?.close().catch(() => undefined);
-    }
+    if (content !== undefined) await (await content.catch(() => undefined))?.close().catch(() => undefined);
+    await this.journal.close();
   }
 
   /** Closes and removes content and metadata. Readers that already opened the file keep reading. */
@@ -549,100 +535,6 @@ export class TaskStore {
     return this.contentFh;
   }
 
-  private journalHandle(): Promise<FileHandle> {
-    this.journalFh ??= this.openFile(this.journalPath, 'a', 0o600).catch((err: unknown) => {
-      this.journalFh = undefined;
-      throw storageError(err, `opening the journal of task ${this.id}`);
-    });
-    return this.journalFh;
-  }
-
-  private wakeCommitter(): void {
-    const w = this.commitWake;
-    this.commitWake = undefined;
-    w?.();
-  }
-
-  /**
-   * Group-commit window: while other pieces of this task are still being written, wait (up to as
-   * long as the last content fdatasync took, at most COMMIT_WINDOW_MS, or until COMMIT_WINDOW_BYTES
-   * are pending) so that one fdatasync covers many pieces — each fdatasync is a disk cache flush,
-   * the expensive part on real disks.
-   */
-  private async commitWindow(): Promise<void> {
-    const start = Date.now();
-    const windowMs = Math.min(COMMIT_WINDOW_MS, this.lastSyncMs);
-    for (;;) {
-      const pendingBytes = this.pendingCommits.reduce((n, c) => n + c.record.length, 0);
-      const waited = Date.now() - start;
-      if (this.dataWriters === 0 || pendingBytes >= COMMIT_WINDOW_BYTES || waited >= windowMs) return;
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, windowMs - waited);
-        t.unref();
-        this.commitWake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-    }
-  }
-
-  private commit(record: PieceRecord): Promise<void> {
-    const p = new Promise<void>((resolve, reject) => {
-      this.pendingCommits.push({ record, resolve, reject });
-      if (!this.committing) void this.flushCommits();
-    });
-    p.catch(() => undefined);
-    return p;
-  }
-
-  /**
-   * Group commit: one fdatasync of the content file covers every piece written so far, then one
-   * journal append + fdatasync records them all. Order matters: data first, record second.
-   */
-  private async flushCommits(): Promise<void> {
-    this.committing = true;
-    while (this.pendingCommits.length > 0) {
-      await this.commitWindow();
-      const batch = this.pendingCommits;
-      this.pendingCommits = [];
-      try {
-        this.assertWritable();
-        const content = await this.contentHandle();
-        const syncStart = Date.now();
-        await content.datasync();
-        this.lastSyncMs = Date.now() - syncStart;
-        const journal = await this.journalHandle();
-        const text = batch.map((b) => `${JSON.stringify(b.record)}\n`).join('');
-        const bytes = Buffer.from(text);
-        try {
-          // No fdatasync of the journal here: its lines are written only after the bytes they
-          // describe are durable, so any line that survives a crash is true; a line lost in a
-          // crash only means that piece is fetched again. The journal is synced at finish.
-          await writeFully(journal, bytes, null);
-        } catch (err) {
-          // A torn append must not glue onto the next record: cut back to the last good line.
-          await journal.truncate(this.journalBytes).catch(() => undefined);
-          throw err;
-        }
-        this.journalBytes += bytes.length;
-        this.commitFailure = undefined;
-        for (const b of batch) b.resolve();
-      } catch (err) {
-        const e = storageError(err, `recording pieces of task ${this.id}`);
-        // Not durable, so not kept: these pieces are fetched again by the next download.
-        this.commitFailure = e;
-        for (const b of batch) {
-          if (this.finished.get(b.record.number) === b.record) this.finished.delete(b.record.number);
-          b.reject(e);
-        }
-        this.unfinish();
-      }
-    }
-    this.committing = false;
-    for (const w of this.settledWaiters.splice(0)) w();
-  }
-
   private emitEnd(err: Error | undefined): void {
     for (const l of [...this.endListeners]) l(err);
   }
@@ -667,14 +559,6 @@ async function writevFully(fh: FileHandle, bufs: Buffer[], position: number): Pr
   }
 }
 
-async function writeFully(fh: FileHandle, buf: Buffer, position: number | null): Promise<void> {
-  let off = 0;
-  while (off < buf.length) {
-    const { bytesWritten } = await fh.write(buf, off, buf.length - off, position === null ? null : position + off);
-    if (bytesWritten <= 0) throw Object.assign(new Error('short write'), { code: 'EIO' });
-    off += bytesWritten;
-  }
-}
 
 function abortError(signal: AbortSignal): Error {
   const reason: unknown = signal.reason;
