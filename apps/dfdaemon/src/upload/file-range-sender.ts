@@ -19,7 +19,7 @@ const POOL_IDLE_MS = 2_000;
  * chunks outstanding (one being written while the next is read), and chunk buffers are reused
  * across responses instead of allocated per read (freeing and reallocating them fragments the
  * heap, which shows as RSS that never comes back). A parent serving 64 piece requests at once
- * (8 children × 8 pieces) holds about 64 × 256 KiB, whatever the socket buffers would accept.
+ * (8 children × 8 pieces) holds about 64 × 2 × 128 KiB, whatever the socket buffers would accept.
  */
 export class FileRangeSender {
   private readonly chunkBytes: number;

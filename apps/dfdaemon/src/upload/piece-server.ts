@@ -40,7 +40,7 @@ const PATH_RE = /^\/pieces\/([^/]+)\/(\d{1,10})$/;
 /**
  * Piece server (storage.server.tcpPort, 4005): HTTPS with a required client certificate; only
  * dfdaemon identities may fetch. `GET /pieces/<taskId>/<number>` streams a finished piece from
- * disk (256 KiB chunks, bounded memory, upload bandwidth limit); `Range: bytes=a-b` selects bytes within the piece.
+ * disk (128 KiB chunks, bounded memory, upload bandwidth limit); `Range: bytes=a-b` selects bytes within the piece.
  */
 export class PieceServer {
   private readonly deps: PieceServerDeps;
@@ -48,7 +48,7 @@ export class PieceServer {
   private server: Server | undefined;
   private unfollow: (() => void) | undefined;
   private active = 0;
-  /** Disk to socket with at most two 256 KiB chunks per response, buffers reused. */
+  /** Disk to socket with at most two 128 KiB chunks per response, buffers reused. */
   private readonly sender = new FileRangeSender();
   /** Piece bytes sent per answered request (for the observer). */
   private readonly sentBytes = new WeakMap<ServerResponse, number>();
