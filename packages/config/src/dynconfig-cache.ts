@@ -1,5 +1,6 @@
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { writeFileAtomic } from '@d7y/core';
 
 /** The one method of a pino logger this cache uses. */
 export interface DynconfigCacheLogger {
@@ -50,25 +51,7 @@ export class DynconfigCache<T> {
   }
 
   async save(value: T): Promise<void> {
-    const dir = dirname(this.d.path);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const tmp = `${this.d.path}.tmp-${process.pid}`;
-    const fh = await open(tmp, 'w', 0o600);
-    try {
-      await fh.writeFile(`${JSON.stringify(value)}\n`);
-      await fh.sync();
-    } catch (err) {
-      await fh.close().catch(() => undefined);
-      await unlink(tmp).catch(() => undefined);
-      throw err;
-    }
-    await fh.close();
-    await rename(tmp, this.d.path);
-    const dh = await open(dir, 'r');
-    try {
-      await dh.sync();
-    } finally {
-      await dh.close();
-    }
+    await mkdir(dirname(this.d.path), { recursive: true, mode: 0o700 });
+    await writeFileAtomic(this.d.path, `${JSON.stringify(value)}\n`, 0o600);
   }
 }

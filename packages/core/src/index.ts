@@ -16,3 +16,4 @@ export { ConsistentHash, ringHash, DEFAULT_VIRTUAL_NODES } from './consistent-ha
 export type { ConsistentHashOptions } from './consistent-hash.js';
 export { TokenBucket } from './token-bucket.js';
 export type { TokenBucketDeps, TokenBucketTimers } from './token-bucket.js';
+export { syncDir, writeFileAtomic } from './atomic-file.js';

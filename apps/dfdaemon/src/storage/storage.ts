@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { isTaskId } from '@d7y/core';
 import type { Logger } from '@d7y/logger';
 import { DfdaemonError, storageError } from '../errors.js';
-import { syncDir } from './atomic-file.js';
+import { syncDir } from '@d7y/core';
 import { PieceHasher } from './piece-hasher.js';
 import { TaskStore, type OpenFile, type PieceRecord, type TaskMetadata } from './task-store.js';
 

@@ -3,7 +3,7 @@ import { createReadStream, type ReadStream } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { rm } from 'node:fs/promises';
 import { DfdaemonError, storageError } from '../errors.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileAtomic } from '@d7y/core';
 import type { PieceHasher } from './piece-hasher.js';
 import { PieceJournal } from './piece-journal.js';
 
