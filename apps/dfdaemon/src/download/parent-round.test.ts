@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testLogger } from '../../test/fixtures/logger.js';
 import { randomBytesSeeded } from '../../test/fixtures/origin.js';
+import { SyncGate } from '../../test/fixtures/sync-gate.js';
 import { TestPki } from '../../test/fixtures/tls.js';
 import { BandwidthLimiter } from '../rate-limit/bandwidth-limiter.js';
 import { Storage } from '../storage/storage.js';
-import type { OpenFile, PieceRecord } from '../storage/task-store.js';
+import type { PieceRecord } from '../storage/task-store.js';
 import { PieceServer } from '../upload/piece-server.js';
 import { ParentRound, type Parent } from './parent-round.js';
 import { PieceFetcher } from './piece-fetcher.js';
@@ -32,15 +33,12 @@ describe('ParentRound (real piece server, real storage)', () => {
   let fetcher: PieceFetcher;
   let served = 0;
   // The child's content fdatasync waits until the test opens the gate.
-  let syncs = 0;
-  let openGate: () => void = () => undefined;
-  let gate: Promise<void>;
+  let gate: SyncGate;
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'd7y-round-'));
     served = 0;
-    syncs = 0;
-    gate = new Promise<void>((r) => (openGate = r));
+    gate = new SyncGate();
     parentStorage = new Storage({ dir: join(dir, 'parent'), keep: false, logger: testLogger() });
     await parentStorage.start();
     const parentTask = await parentStorage.getOrCreate({ id: TASK, url: 'http://o/x', pieceLength: MiB, contentLength: body.length, responseHeader: {} });
@@ -57,24 +55,13 @@ describe('ParentRound (real piece server, real storage)', () => {
       observer: { served: (result) => void (result === 'success' && (served += 1)) },
     });
     await server.start();
-    const gated: OpenFile = async (path, flags, mode) => {
-      const fh = await open(path, flags, mode);
-      if (path.endsWith('.pieces') || path.endsWith('.json')) return fh;
-      const datasync = fh.datasync.bind(fh);
-      (fh as unknown as { datasync: unknown }).datasync = async () => {
-        syncs += 1;
-        await gate;
-        return datasync();
-      };
-      return fh;
-    };
-    childStorage = new Storage({ dir: join(dir, 'child'), keep: false, logger: testLogger(), openFile: gated });
+    childStorage = new Storage({ dir: join(dir, 'child'), keep: false, logger: testLogger(), openFile: gate.openFile });
     await childStorage.start();
     fetcher = new PieceFetcher({ tls: pki.source('peer-2'), pieceTimeoutMs: 5000 });
   });
 
   afterEach(async () => {
-    openGate();
+    gate.open();
     await fetcher.close();
     await server.stop();
     await childStorage.stop();
@@ -106,12 +93,12 @@ describe('ParentRound (real piece server, real storage)', () => {
     }).run();
     // The round ended with the gate still closed: no fdatasync finished, nothing journaled.
     expect(result.blocked.size).toBe(0);
-    expect(syncs).toBeGreaterThan(0);
+    expect(gate.syncs).toBeGreaterThan(0);
     expect(reported.map((p) => p.number).sort()).toEqual([0, 1, 2]);
     expect(child.pieces().map((p) => p.digest)).toEqual([0, 1, 2].map(digestOf));
     const journal = join(dir, 'child', 'metadata', 'tasks', `${TASK}.pieces`);
     expect(await readFile(journal, 'utf8')).toBe('');
-    openGate();
+    gate.open();
     await child.whenDurable();
     expect((await readFile(journal, 'utf8')).trim().split('\n')).toHaveLength(3);
   });

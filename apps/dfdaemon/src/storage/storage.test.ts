@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { testLogger } from '../../test/fixtures/logger.js';
 import { randomBytesSeeded } from '../../test/fixtures/origin.js';
+import { SyncGate } from '../../test/fixtures/sync-gate.js';
 import { isDfdaemonError } from '../errors.js';
 import { Storage } from './storage.js';
 import type { OpenFile } from './task-store.js';
@@ -178,22 +179,8 @@ describe('Storage', () => {
   });
 
   it('journals a piece only after an fdatasync that covers it; before that a restart does not know it, and one sync covers concurrent pieces', async () => {
-    // SyncGate: real files whose content fdatasync waits until the test lets it through.
-    let syncs = 0;
-    let release: () => void = () => undefined;
-    let gate = new Promise<void>((r) => (release = r));
-    const gated: OpenFile = async (path, flags, mode) => {
-      const fh = await open(path, flags, mode);
-      if (path.endsWith('.pieces') || path.endsWith('.json')) return fh;
-      const datasync = fh.datasync.bind(fh);
-      (fh as unknown as { datasync: unknown }).datasync = async () => {
-        syncs += 1;
-        await gate;
-        return datasync();
-      };
-      return fh;
-    };
-    const s = await open2(true, gated);
+    const gate = new SyncGate();
+    const s = await open2(true, gate.openFile);
     const t = await create(s);
     const seen: number[] = [];
     t.onPiece((p) => seen.push(p.number));
@@ -202,7 +189,7 @@ describe('Storage', () => {
     expect(seen.sort()).toEqual([0, 1, 2, 3]);
     await t.markFinished();
     expect(t.isFinished).toBe(true);
-    expect(syncs).toBeGreaterThan(0);
+    expect(gate.syncs).toBeGreaterThan(0);
     const journal = join(dir, 'metadata', 'tasks', `${TASK}.pieces`);
     expect(await readFile(journal, 'utf8')).toBe('');
     // A crash now (a second daemon reading the same directory): nothing is recorded, nothing finished.
@@ -211,10 +198,9 @@ describe('Storage', () => {
     expect(crashed.get(TASK)?.pieces()).toEqual([]);
     expect(crashed.get(TASK)?.isFinished).toBe(false);
     await crashed.stop();
-    release();
-    gate = Promise.resolve();
+    gate.open();
     await t.whenDurable();
-    expect(syncs).toBeLessThan(4);
+    expect(gate.syncs).toBeLessThan(4);
     expect((await readFile(journal, 'utf8')).trim().split('\n')).toHaveLength(4);
     const restarted = new Storage({ dir, keep: true, logger: testLogger() });
     await restarted.start();
