@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DirectBidiCall, serveBidiDirectly } from './direct-bidi-call.js';
+import { DirectBidiCall, allocMessage, serveBidiDirectly } from './direct-bidi-call.js';
 import { RpcError, fromServiceError } from './rpc-error.js';
 import { TestServers, insecure } from './test-server.fixture.js';
 
@@ -40,8 +40,8 @@ async function serve(): Promise<Served> {
   };
   server.addService(definition, { Chat: grpcHandler, Other: grpcHandler });
   served.address = await servers.listen(server);
-  const hooked = serveBidiDirectly(server, ECHO, (stream, headers) => {
-    const call = new DirectBidiCall<Buffer, Buffer>(stream, headers, {
+  const hooked = serveBidiDirectly(server, ECHO, (stream) => {
+    const call = new DirectBidiCall<Buffer, Buffer>(stream, {
       deserialize: (b) => {
         if (b.toString() === 'garbage') throw new Error('not a message');
         return Buffer.from(b);
@@ -59,6 +59,14 @@ async function serve(): Promise<Served> {
       if (text === 'hold') hold = true;
       if (text === 'fail' || text === 'fail-first') {
         call.fail(new RpcError(grpc.status.NOT_FOUND, 'no such thing: 100% gone', { unknown: { message: 'detail survives' } }));
+        return;
+      }
+      if (text.startsWith('in-place:')) {
+        // Encoded into a buffer with headroom for the frame prefix, as the scheduler's responses are.
+        const reply = allocMessage(m.length + 5);
+        reply.write('echo:');
+        m.copy(reply, 5);
+        call.write(reply);
         return;
       }
       call.write(Buffer.concat([Buffer.from('echo:'), m]));
@@ -101,6 +109,16 @@ describe('DirectBidiCall over a real HTTP/2 connection', () => {
     expect(served.direct).toHaveLength(1);
     expect(served.direct[0]?.statuses).toEqual([grpc.status.OK]);
     expect(served.grpcCalls).toBe(0);
+  });
+
+  it('frames messages made by allocMessage in place, byte for byte', async () => {
+    const served = await serve();
+    const big = Buffer.concat([Buffer.from('in-place:'), Buffer.alloc(MAX - 40, 9)]);
+    const { received, done } = chat(served.address, ECHO, [Buffer.from('in-place:a'), big, Buffer.from('b')]);
+    expect((await done).status?.code).toBe(grpc.status.OK);
+    expect(received[0]).toBe('echo:in-place:a');
+    expect(received[1]).toBe(`echo:${big.toString()}`);
+    expect(received[2]).toBe('echo:b');
   });
 
   it('leaves other methods, and calls with a deadline, to grpc-js', async () => {

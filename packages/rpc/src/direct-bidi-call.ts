@@ -20,6 +20,29 @@ export interface DirectBidiCallOptions<Req, Res> {
   maxReceiveMessageBytes: number;
 }
 
+/** Message buffers made by allocMessage: the 5 bytes before each are theirs to frame into. */
+const withHeadroom = new WeakSet<Buffer>();
+
+/**
+ * An uninitialised buffer for one encoded message of `length` bytes, with room for the gRPC
+ * message prefix just before it, so that DirectBidiCall sends it without copying it into a frame.
+ * Anything else (grpc-js) sees an ordinary Buffer.
+ */
+export function allocMessage(length: number): Buffer {
+  const message = Buffer.allocUnsafe(PREFIX_BYTES + length).subarray(PREFIX_BYTES);
+  withHeadroom.add(message);
+  return message;
+}
+
+/** The frame around a message from allocMessage (its prefix written in place), else undefined. */
+function framedInPlace(message: Buffer): Buffer | undefined {
+  if (!withHeadroom.has(message)) return undefined;
+  const frame = Buffer.from(message.buffer, message.byteOffset - PREFIX_BYTES, PREFIX_BYTES + message.length);
+  frame[0] = 0;
+  frame.writeUInt32BE(message.length, 1);
+  return frame;
+}
+
 /**
  * Whether grpc-js would serve this request the way DirectBidiCall does: a gRPC POST with neither
  * compression nor a deadline. Other requests are left to grpc-js, which implements those.
@@ -48,7 +71,6 @@ export function servableDirectly(headers: IncomingHttpHeaders): boolean {
  * after the status, or cancelled by the client), 'status' (once, with the code sent, or CANCELLED).
  */
 export class DirectBidiCall<Req, Res> extends EventEmitter {
-  readonly headers: IncomingHttpHeaders;
   private readonly stream: ServerHttp2Stream;
   private readonly options: DirectBidiCallOptions<Req, Res>;
   private pending: Buffer | undefined;
@@ -56,10 +78,9 @@ export class DirectBidiCall<Req, Res> extends EventEmitter {
   private finished = false;
   private trailers: Record<string, string | string[] | number> | undefined;
 
-  constructor(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, options: DirectBidiCallOptions<Req, Res>) {
+  constructor(stream: ServerHttp2Stream, options: DirectBidiCallOptions<Req, Res>) {
     super();
     this.stream = stream;
-    this.headers = headers;
     this.options = options;
     stream.on('error', () => {
       // 'close' follows; there is nobody left to tell.
@@ -87,10 +108,13 @@ export class DirectBidiCall<Req, Res> extends EventEmitter {
   write(value: Res | Buffer): boolean {
     if (this.finished || this.stream.destroyed) return false;
     const bytes = Buffer.isBuffer(value) ? value : this.options.serialize(value as Res);
-    const frame = Buffer.allocUnsafe(PREFIX_BYTES + bytes.length);
-    frame[0] = 0;
-    frame.writeUInt32BE(bytes.length, 1);
-    bytes.copy(frame, PREFIX_BYTES);
+    let frame = framedInPlace(bytes);
+    if (frame === undefined) {
+      frame = Buffer.allocUnsafe(PREFIX_BYTES + bytes.length);
+      frame[0] = 0;
+      frame.writeUInt32BE(bytes.length, 1);
+      bytes.copy(frame, PREFIX_BYTES);
+    }
     this.sendHeaders();
     return this.stream.write(frame);
   }

@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders, ServerHttp2Stream } from 'node:http2';
+import type { ServerHttp2Stream } from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '@d7y/logger';
 import {
@@ -112,7 +112,7 @@ export class SchedulerServer {
     disableNagle(this.server);
     const direct = this.deps.direct;
     if (direct !== undefined) {
-      const served = serveBidiDirectly(this.server, ANNOUNCE_PEER.path, (stream, headers) => this.announcePeerDirect(stream, headers, direct));
+      const served = serveBidiDirectly(this.server, ANNOUNCE_PEER.path, (stream) => this.announcePeerDirect(stream, direct));
       if (!served) this.log.warn('AnnouncePeer stays on grpc-js: its server internals are not laid out as expected');
     }
     this.deps.onBound?.(this.server);
@@ -209,8 +209,8 @@ export class SchedulerServer {
   }
 
   /** An AnnouncePeer stream taken from grpc-js by serveBidiDirectly. */
-  private announcePeerDirect(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, direct: DirectAnnouncePeer): void {
-    const call = new DirectBidiCall<scheduler.AnnouncePeerRequest__Output, scheduler.AnnouncePeerResponse>(stream, headers, {
+  private announcePeerDirect(stream: ServerHttp2Stream, direct: DirectAnnouncePeer): void {
+    const call = new DirectBidiCall<scheduler.AnnouncePeerRequest__Output, scheduler.AnnouncePeerResponse>(stream, {
       deserialize: ANNOUNCE_PEER.requestDeserialize,
       serialize: ANNOUNCE_PEER.responseSerialize,
       maxReceiveMessageBytes: this.deps.config.maxReceiveMessageBytes,

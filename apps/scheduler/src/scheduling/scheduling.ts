@@ -134,6 +134,10 @@ export class Scheduling {
     if (peer.state !== 'ReceivedNormal' && peer.state !== 'Running') return [];
     const task = peer.task;
     const candidates: Peer[] = [];
+    // A child without any edge (the usual case: it has just registered, or its in-edges were dropped
+    // for this round and it serves nobody yet) cannot close a cycle, and no candidate already has an
+    // edge to it: every candidate sampled from the task's graph passes canAddPeerEdge.
+    const isolated = task.peerInDegree(peer.id) === 0 && task.peerOutDegree(peer.id) === 0 && task.hasPeer(peer.id);
     for (const candidate of task.randomServingPeers(this.config.filterParentLimit, this.random)) {
       if (candidate === peer || peer.blockParents.has(candidate.id)) continue;
       const host = candidate.host;
@@ -143,7 +147,7 @@ export class Scheduling {
       const state = candidate.state;
       if (!host.isSeed && state !== 'BackToSource' && state !== 'Succeeded' && task.peerInDegree(candidate.id) === 0) continue;
       if (this.evaluator.isBadParent(candidate)) continue;
-      if (!task.canAddPeerEdge(candidate.id, peer.id)) continue;
+      if (!isolated && !task.canAddPeerEdge(candidate.id, peer.id)) continue;
       candidates.push(candidate);
     }
     return this.evaluator.evaluateParents(candidates, peer).slice(0, this.config.candidateParentLimit);

@@ -1,4 +1,4 @@
-import { schedulerServiceDefinition, type common, type scheduler } from '@d7y/rpc';
+import { allocMessage, schedulerServiceDefinition, type common, type scheduler } from '@d7y/rpc';
 import type { Host } from '../resource/host.js';
 import type { Peer } from '../resource/peer.js';
 import type { Task } from '../resource/task.js';
@@ -73,7 +73,7 @@ export class ResponseEncoder {
       fields.push({ peer, task, host, length });
       bodyLength += 1 + varintLength(length) + length;
     }
-    const out = Buffer.allocUnsafe(1 + varintLength(bodyLength) + bodyLength);
+    const out = allocMessage(1 + varintLength(bodyLength) + bodyLength);
     let at = 0;
     out[at++] = ANNOUNCE_PEER_RESPONSE_NORMAL_TASK;
     at = writeVarint(out, at, bodyLength);

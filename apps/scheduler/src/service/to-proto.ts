@@ -79,15 +79,21 @@ function rangeFromProto(range: common.Range__Output | null | undefined): ByteRan
   return { start: count(range.start, 'download.range.start') as number, length: count(range.length, 'download.range.length') as number };
 }
 
+/** The URL parsed last without error: the peers of one task send the same one, one after the other. */
+let lastValidUrl = '';
+
 /** common.v2.Download → Download, refusing oversized or malformed fields. */
 export function downloadFromProto(d: common.Download__Output | null | undefined): Download {
   if (d === null || d === undefined) throw invalidArgument('register_peer_request.download is required');
   if (d.url === '') throw invalidArgument('download.url is required');
   text(d.url, 'download.url', INPUT_LIMITS.url);
-  try {
-    new URL(d.url);
-  } catch {
-    throw invalidArgument('download.url is not a valid URL');
+  if (d.url !== lastValidUrl) {
+    try {
+      new URL(d.url);
+    } catch {
+      throw invalidArgument('download.url is not a valid URL');
+    }
+    lastValidUrl = d.url;
   }
   if (d.filtered_query_params.length > INPUT_LIMITS.filteredQueryParams) {
     throw invalidArgument(`download.filtered_query_params has more than ${INPUT_LIMITS.filteredQueryParams} entries`);

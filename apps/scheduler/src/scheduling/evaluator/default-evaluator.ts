@@ -124,14 +124,27 @@ export function parentScore(parent: Peer, child: Peer): number {
   );
 }
 
-
 /** Upstream's default (load-aware) evaluator. */
 export class DefaultEvaluator implements Evaluator {
   evaluateParents(parents: readonly Peer[], child: Peer): Peer[] {
-    return parents
-      .map((parent) => ({ parent, score: parentScore(parent, child) }))
-      .sort((a, b) => b.score - a.score)
-      .map(({ parent }) => parent);
+    // Insertion sort on parallel arrays: at most filterParentLimit (15) parents, once per
+    // registration, and stable like Array#sort (equal scores keep their sampled order).
+    const n = parents.length;
+    const sorted: Peer[] = new Array<Peer>(n);
+    const scores: number[] = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      const parent = parents[i] as Peer;
+      const score = parentScore(parent, child);
+      let j = i;
+      while (j > 0 && (scores[j - 1] as number) < score) {
+        scores[j] = scores[j - 1] as number;
+        sorted[j] = sorted[j - 1] as Peer;
+        j -= 1;
+      }
+      scores[j] = score;
+      sorted[j] = parent;
+    }
+    return sorted;
   }
 
   /**
