@@ -40,6 +40,11 @@ export class Peer {
   readonly pieceCosts = new PieceCosts();
   /** Milliseconds from registration to success. */
   costMs = 0;
+  /**
+   * Parents it downloads from: its in-degree in the task's graph, kept by Task's edge methods. On
+   * the peer itself because scheduling reads it for every sampled candidate.
+   */
+  parentCount = 0;
   readonly createdAt: number;
   updatedAt: number;
   /** Last piece finished (ms since epoch); GC of stalled downloads reads it. */
@@ -64,12 +69,18 @@ export class Peer {
       name: `peer ${deps.id}`,
       initial: 'Pending',
       table: PEER_TRANSITIONS,
-      onTransition: (event, from) => this.onTransition(event, from),
+      onTransition: (event, from, to) => {
+        this.currentState = to;
+        this.onTransition(event, from);
+      },
     });
   }
 
+  /** The state machine's state, mirrored on the peer: scheduling reads it for every sampled candidate. */
+  private currentState: PeerState = 'Pending';
+
   get state(): PeerState {
-    return this.fsm.state;
+    return this.currentState;
   }
 
   touch(): void {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Peer } from './peer.js';
 import { addHost, addPeer, addTask, makeWorld } from './resource.fixture.js';
 
 const SHA_A = `sha256:${'a'.repeat(64)}`;
@@ -71,6 +72,34 @@ describe('Task', () => {
     world.resource.deletePeer(parent);
     expect(parentHost.load).toMatchObject({ concurrentUploadCount: 0, concurrentUploadPieceCount: 0, txBandwidth: 0, uploadContentLength: 0 });
     expect(task.peerInDegree(c2.id)).toBe(0);
+  });
+
+  it('keeps parentCount of each peer equal to its in-degree through every way an edge goes', () => {
+    const world = makeWorld();
+    const task = addTask(world, { pieceCount: 10 });
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((hostname) => addPeer(world, task, addHost(world, { hostname }), 'Running')) as [Peer, Peer, Peer, Peer];
+    const check = (): void => {
+      for (const peer of [a, b, c, d]) if (task.hasPeer(peer.id)) expect(peer.parentCount, peer.host.hostname).toBe(task.peerInDegree(peer.id));
+    };
+    task.addPeerEdge(a, c);
+    task.addPeerEdge(b, c);
+    task.addPeerEdge(c, d);
+    task.addPeerEdge(a, d);
+    check();
+    expect([c.parentCount, d.parentCount]).toEqual([2, 2]);
+    task.deletePeerInEdges(c.id); // a reschedule round
+    check();
+    task.addPeerEdge(b, c);
+    task.deletePeerOutEdges(c.id);
+    check();
+    expect(d.parentCount).toBe(1);
+    world.resource.deletePeer(a); // its out-edge to d goes with it
+    check();
+    expect(d.parentCount).toBe(0);
+    d.fsm.fire('DownloadSucceeded'); // drops its in-edges (none left) and keeps the count at 0
+    c.fsm.fire('DownloadFailed'); // drops c's in-edge from b
+    check();
+    expect(c.parentCount).toBe(0);
   });
 
   it('has an available peer only when a non-blocked peer is pending, running, back-to-source or done', () => {

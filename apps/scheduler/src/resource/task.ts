@@ -249,15 +249,16 @@ export class Task {
       contentLength: Math.max(0, this.contentLength),
     };
     this.dag.addEdge(parent.id, child.id, load);
+    child.parentCount += 1;
     parent.host.addUpload(load);
   }
 
   deletePeerInEdges(id: string): void {
-    for (const [from, , load] of this.dag.deleteInEdges(id)) this.release(from, load);
+    for (const [from, to, load] of this.dag.deleteInEdges(id)) this.release(from, to, load);
   }
 
   deletePeerOutEdges(id: string): void {
-    for (const [from, , load] of this.dag.deleteOutEdges(id)) this.release(from, load);
+    for (const [from, to, load] of this.dag.deleteOutEdges(id)) this.release(from, to, load);
   }
 
   /**
@@ -274,7 +275,10 @@ export class Task {
     return known.digest === piece.digest && known.offset === piece.offset && known.length === piece.length ? 'duplicate' : 'conflict';
   }
 
-  private release(parentId: string, load: UploadLoad): void {
+  /** Undoes addPeerEdge for an edge the graph no longer has. */
+  private release(parentId: string, childId: string, load: UploadLoad): void {
     this.dag.get(parentId)?.host.removeUpload(load);
+    const child = this.dag.get(childId);
+    if (child !== undefined) child.parentCount -= 1;
   }
 }

@@ -139,13 +139,13 @@ export class Scheduling {
     // edge to it: every candidate sampled from the task's graph passes canAddPeerEdge.
     const isolated = task.peerInDegree(peer.id) === 0 && task.peerOutDegree(peer.id) === 0 && task.hasPeer(peer.id);
     for (const candidate of task.randomServingPeers(this.config.filterParentLimit, this.random)) {
-      if (candidate === peer || peer.blockParents.has(candidate.id)) continue;
+      if (candidate === peer || (peer.blockParents.size > 0 && peer.blockParents.has(candidate.id))) continue;
       const host = candidate.host;
       if (host === peer.host || host.id === peer.host.id) continue;
       if (host.disableShared || host.uploadsFailing || host.freeUploadCount <= 0) continue;
       // A normal peer is a parent only once it is itself fed: by a parent, by the source, or finished.
       const state = candidate.state;
-      if (!host.isSeed && state !== 'BackToSource' && state !== 'Succeeded' && task.peerInDegree(candidate.id) === 0) continue;
+      if (!host.isSeed && state !== 'BackToSource' && state !== 'Succeeded' && candidate.parentCount === 0) continue;
       if (this.evaluator.isBadParent(candidate)) continue;
       if (!isolated && !task.canAddPeerEdge(candidate.id, peer.id)) continue;
       candidates.push(candidate);

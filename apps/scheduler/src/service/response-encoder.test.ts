@@ -35,6 +35,28 @@ describe('ResponseEncoder', () => {
     expect(fromBytes.normal_task_response?.candidate_parents[0]?.task?.pieces).toHaveLength(300);
   });
 
+  it('writes parents by hand exactly as the message encoding does: range, priority, pieces, cost, odd values', () => {
+    const { world, task, parents } = setup();
+    const [a, b, c] = parents as [(typeof parents)[number], (typeof parents)[number], (typeof parents)[number]];
+    a.range = { start: 2 ** 40, length: 123_456_789 };
+    a.priority = 5;
+    for (const n of [299, 3, 150, 0]) a.finishPiece(n, 12);
+    b.fsm.fire('DownloadSucceeded');
+    b.costMs = 3_723_456.5; // fractional milliseconds: nanos still whole
+    c.needBackToSource = true;
+    c.concurrentPieceCount = 300;
+    c.updatedAt = 1_700_000_000_000.25; // nanos not whole: falls back to the message encoding
+    const late = addPeer(world, task, addHost(world, { hostname: 'd', ip: '10.0.0.4' }), 'Running');
+    late.range = { start: 0, length: 0 };
+    const all = [...parents, late];
+    const fromBytes = decode(new ResponseEncoder().normalTaskResponse(all));
+    const reference = decode(encode(normalTaskResponse(all)));
+    const peersOf = (r: scheduler.AnnouncePeerResponse__Output) => r.normal_task_response?.candidate_parents.map(({ task: _t, ...peer }) => peer);
+    expect(peersOf(fromBytes)).toEqual(peersOf(reference));
+    expect(peersOf(fromBytes)?.[0]).toMatchObject({ priority: 'LEVEL5', range: { start: 2 ** 40, length: 123_456_789 } });
+    expect(peersOf(fromBytes)?.[0]?.pieces.map((p) => p.number)).toEqual([0, 3, 7, 150, 299]);
+  });
+
   it('re-encodes a parent when its state or pieces change', () => {
     const { parents } = setup();
     const encoder = new ResponseEncoder();

@@ -2,6 +2,8 @@ import { allocMessage, schedulerServiceDefinition, type common, type scheduler }
 import type { Host } from '../resource/host.js';
 import type { Peer } from '../resource/peer.js';
 import type { Task } from '../resource/task.js';
+import { encodeParentPeer } from './parent-peer-wire.js';
+import { varintLength, writeVarint } from './proto-writer.js';
 import { hostToProto, peerToProto, taskToProto } from './to-proto.js';
 
 // Protobuf wire tags (field << 3 | wire type 2 = length-delimited) of the fields composed by hand.
@@ -55,8 +57,7 @@ export class ResponseEncoder {
   peerBytes(parent: Peer): Buffer {
     const cached = this.peers.get(parent);
     if (cached !== undefined && cached.key.matches(parent)) return cached.bytes;
-    const { task: _task, host: _host, ...rest } = peerToProto(parent, { task: {} });
-    const bytes = encodePeer(rest);
+    const bytes = encodeParentPeer(parent) ?? encodeWithoutTaskAndHost(parent);
     this.peers.set(parent, { key: new PeerBytesKey(parent), bytes });
     return bytes;
   }
@@ -138,28 +139,15 @@ export function announcePeerPassThrough(): typeof schedulerServiceDefinition {
   };
 }
 
+/** The message-object route to peerBytes, for values the hand encoder does not cover. */
+function encodeWithoutTaskAndHost(parent: Peer): Buffer {
+  const { task: _task, host: _host, ...rest } = peerToProto(parent, { task: {} });
+  return encodePeer(rest);
+}
+
 /** Offset after a one-byte tag and the varint length that follows it. */
 function afterTagAndLength(bytes: Buffer): number {
   let i = 1;
   while (((bytes[i] as number) & 0x80) !== 0) i += 1;
   return i + 1;
-}
-
-function varintLength(value: number): number {
-  let n = 1;
-  while (value >= 0x80) {
-    value = Math.floor(value / 0x80);
-    n += 1;
-  }
-  return n;
-}
-
-/** Writes `value` as unsigned LEB128 (protobuf length prefix) at `at`; returns the offset after it. */
-function writeVarint(out: Buffer, at: number, value: number): number {
-  while (value >= 0x80) {
-    out[at++] = (value % 0x80) | 0x80;
-    value = Math.floor(value / 0x80);
-  }
-  out[at++] = value;
-  return at;
 }
