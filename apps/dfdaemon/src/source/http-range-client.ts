@@ -123,11 +123,7 @@ export class HttpRangeClient {
 
   releaseSlab(chunk: Buffer): void {
     const ab = chunk.buffer;
-    if (!(ab instanceof ArrayBuffer)) return;
-    // A slab that went to another thread and back is a new ArrayBuffer object (the one lent
-    // out is detached): taken back when it has a slab's size and is not pooled already.
-    const adopted = !this.lent.has(ab) && ab.byteLength === this.slabBytes && !this.pool.includes(ab);
-    if (!this.lent.has(ab) && !adopted) return;
+    if (!(ab instanceof ArrayBuffer) || !this.lent.has(ab)) return;
     this.lent.delete(ab);
     if (this.pool.length < this.maxPooled && !this.closed) this.pool.push(ab);
     this.trimLater();

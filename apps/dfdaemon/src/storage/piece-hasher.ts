@@ -34,11 +34,6 @@ parentPort.on('message', (m) => {
     } finally {
       if (fd !== undefined) closeSync(fd);
     }
-  } else if (m.op === 'owned') {
-    let job = jobs.get(m.key);
-    if (job === undefined) { job = { hash: createHash('sha256'), error: undefined }; jobs.set(m.key, job); }
-    if (job.error === undefined) job.hash.update(new Uint8Array(m.ab, m.offset, m.length));
-    parentPort.postMessage({ key: m.key, op: 'return', ab: m.ab, ticket: m.ticket }, [m.ab]);
   } else if (m.op === 'digest') {
     const job = jobs.get(m.key) ?? { hash: createHash('sha256'), error: undefined };
     jobs.delete(m.key);
@@ -55,12 +50,7 @@ export interface PieceHashJob {
   /** Hashes bytes [position, position + length) of the file: call in file order, after they were written. */
   update(position: number, length: number): void;
 
-  /**
-   * Hashes `chunk` in place: its whole ArrayBuffer moves to the hashing thread (detached here)
-   * and comes back to `returned` afterwards. Only for memory nobody else holds.
-   */
-  updateOwned(chunk: Buffer, returned: (memory: ArrayBuffer) => void): void;
-  /** The sha256 (hex) of everything passed to `update` and `updateOwned`, in call order. */
+  /** The sha256 (hex) of everything passed to `update`. */
   digest(): Promise<string>;
   /** Forgets the job (the piece failed). */
   drop(): void;
@@ -76,9 +66,6 @@ export class PieceHasher {
   private nextKey = 1;
   private readonly waiting = new Map<number, { slot: number; resolve: (hex: string) => void; reject: (err: Error) => void }>();
 
-  /** Callbacks for memory lent to a hashing thread, by ticket. */
-  private readonly returns = new Map<number, (memory: ArrayBuffer) => void>();
-  private nextTicket = 1;
   /** Jobs begun and not yet digested or dropped. */
   private open = 0;
   private idleTimer: NodeJS.Timeout | undefined;
@@ -115,13 +102,6 @@ export class PieceHasher {
     return {
       update: (position, length) => {
         if (length > 0) post({ op: 'update', position, length });
-      },
-      updateOwned: (chunk, returned) => {
-        if (this.workers[slot] !== worker) return;
-        const ticket = this.nextTicket++;
-        this.returns.set(ticket, returned);
-        const ab = chunk.buffer as ArrayBuffer;
-        worker.postMessage({ key, op: 'owned', ab, offset: chunk.byteOffset, length: chunk.length, ticket }, [ab]);
       },
 
       digest: () => {
@@ -165,13 +145,7 @@ export class PieceHasher {
     const w = new Worker(WORKER_SOURCE, { eval: true });
     // Never keeps the daemon (or a test) alive by itself.
     w.unref();
-    w.on('message', (m: { key: number; op?: 'return'; ab?: ArrayBuffer; ticket?: number; digest?: string; error?: string }) => {
-      if (m.op === 'return') {
-        const back = this.returns.get(m.ticket as number);
-        this.returns.delete(m.ticket as number);
-        back?.(m.ab as ArrayBuffer);
-        return;
-      }
+    w.on('message', (m: { key: number; digest?: string; error?: string }) => {
       const wait = this.waiting.get(m.key);
       if (wait === undefined) return;
       this.waiting.delete(m.key);

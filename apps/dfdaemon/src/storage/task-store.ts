@@ -54,11 +54,7 @@ export interface WritePieceOptions {
   parentId?: string;
   trafficType: TrafficType;
   signal?: AbortSignal;
-  /**
-   * Set by a source whose chunks each own their whole ArrayBuffer: that memory is the store's
-   * once written (it may be moved to the hashing thread, detaching the chunk) and comes back
-   * through this call, as a new Buffer, when nothing reads it anymore.
-   */
+  /** Called with each chunk once its bytes are written and hashed: the chunk's memory may be reused. */
   release?: (chunk: Buffer) => void;
 }
 
@@ -296,16 +292,8 @@ export class TaskStore {
         if (writeErr !== undefined) throw storageError(writeErr, `writing piece ${o.number}`);
         inflight = writevFully(fh, bufs, position).then(
           () => {
-            const release = o.release;
-            if (job === undefined) {
-              if (release !== undefined) for (const b of bufs) release(b);
-            } else if (release === undefined) {
-              job.update(position, length);
-            } else {
-              // Released memory is ours once written: it goes to the hashing thread and back to
-              // the owner from there, saving the thread a re-read of the range from the file.
-              for (const b of bufs) job.updateOwned(b, (memory) => release(Buffer.from(memory)));
-            }
+            job?.update(position, length);
+            if (o.release !== undefined) for (const b of bufs) o.release(b);
           },
           (err: unknown) => {
             writeErr = err;
