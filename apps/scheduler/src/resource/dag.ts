@@ -1,5 +1,3 @@
-import { SampleSet } from './sample-set.js';
-
 interface Vertex<V, E> {
   readonly id: string;
   readonly value: V;
@@ -10,11 +8,9 @@ interface Vertex<V, E> {
 /**
  * Directed acyclic graph keyed by string IDs, with a payload per edge. `addEdge` refuses any edge
  * that would close a cycle, so the graph stays acyclic by construction.
- * Vertex values also sit in a SampleSet so that `randomVertices(n)` costs O(n), not O(|V|).
  */
 export class Dag<V, E = undefined> {
   private readonly vertices = new Map<string, Vertex<V, E>>();
-  private readonly sampler = new SampleSet<V>();
 
   get size(): number {
     return this.vertices.size;
@@ -36,7 +32,6 @@ export class Dag<V, E = undefined> {
     if (this.vertices.has(id)) throw new Error(`vertex ${id} already exists`);
     const vertex: Vertex<V, E> = { id, value, parents: new Map(), children: new Map() };
     this.vertices.set(id, vertex);
-    this.sampler.add(id, value);
   }
 
   /** Removes the vertex and every edge touching it; returns the removed edges as [from, to, payload]. */
@@ -45,7 +40,6 @@ export class Dag<V, E = undefined> {
     if (vertex === undefined) return [];
     const removed = [...this.deleteInEdges(id), ...this.deleteOutEdges(id)];
     this.vertices.delete(id);
-    this.sampler.delete(id);
     return removed;
   }
 
@@ -117,11 +111,6 @@ export class Dag<V, E = undefined> {
     }
     vertex.children.clear();
     return removed;
-  }
-
-  /** Up to n distinct vertex values chosen uniformly at random. */
-  randomVertices(n: number, random: () => number = Math.random): V[] {
-    return this.sampler.sample(n, random);
   }
 
   /** Depth-first search along child edges. */

@@ -185,10 +185,6 @@ export class Task {
     return this.dag.values();
   }
 
-  randomPeers(n: number, random?: () => number): Peer[] {
-    return this.dag.randomVertices(n, random);
-  }
-
   /** Up to n distinct peers in a serving state, uniformly at random. */
   randomServingPeers(n: number, random?: () => number): Peer[] {
     return this.servingPeers.sample(n, random);

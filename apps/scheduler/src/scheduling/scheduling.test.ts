@@ -123,7 +123,7 @@ describe('Scheduling.scheduleCandidateParents', () => {
     // backToSourceCount reached: the only back-to-source peer is blocked for this child.
     const blocked = parentOn(world, task, 'blocked', 'BackToSource');
     (task as { backToSourceLimit: number }).backToSourceLimit = 1;
-    child.blockParents.add(blocked.id);
+    child.blockParent(blocked.id);
     const err = await scheduling.scheduleCandidateParents(child).catch((e: unknown) => e);
     expect(isSchedulerError(err, 'DF_ERR_SCHEDULER_RETRY_LIMIT_EXCEEDED')).toBe(true);
     expect((err as Error).message).toBe('scheduling exceeded RetryLimit');
@@ -187,7 +187,7 @@ describe('Scheduling.findCandidateParents', () => {
   it('skips blocked parents, its own host, hosts whose uploads fail and full hosts', () => {
     const { world, scheduling, task, child } = setup();
     const blocked = parentOn(world, task, 'blocked', 'Succeeded');
-    child.blockParents.add(blocked.id);
+    child.blockParent(blocked.id);
     parentOn(world, task, 'same-host', 'Succeeded', child.host);
     const failing = parentOn(world, task, 'failing', 'Succeeded');
     for (let i = 0; i < 3; i++) failing.host.recordUploadFailed();

@@ -162,6 +162,9 @@ export class AnnouncePeerSession {
       this.ids = ids;
       const { peer, result } = await announcer.register(ids, download, this.deps.caller, this.cancel);
       this.peer = peer;
+      // The host's and task's own ID strings, not the request's copies: the session holds them as
+      // long as the download runs.
+      this.ids = { hostId: peer.host.id, taskId: peer.task.id, peerId: peer.id };
       return this.registerResponse(result);
     }
     const peer = this.currentPeer(req, kind);

@@ -252,7 +252,7 @@ export class PeerAnnouncer {
     if (!peer.fsm.is('ReceivedNormal', 'Running')) {
       throw outOfOrder(`peer ${peer.id} is ${peer.state}; ReschedulePeer is allowed only after NormalTaskResponse`);
     }
-    for (const id of candidateParentIds) peer.blockParents.add(id);
+    for (const id of candidateParentIds) peer.blockParent(id);
     peer.touch();
     this.log.info({ peerId: peer.id, taskId: peer.task.id, blocked: candidateParentIds, description }, 'reschedule');
     try {
@@ -357,7 +357,7 @@ export class PeerAnnouncer {
     }
     peer.touch();
     if (report.parentId !== '') {
-      peer.blockParents.add(report.parentId);
+      peer.blockParent(report.parentId);
       peer.task.getPeer(report.parentId)?.host.recordUploadFailed();
     }
     peer.task.touch();

@@ -26,7 +26,7 @@ const encodeHosts = schedulerServiceDefinition.ListHosts.responseSerialize as (r
  */
 export class ResponseEncoder {
   private readonly tasks = new WeakMap<Task, { version: number; bytes: Buffer }>();
-  private readonly peers = new WeakMap<Peer, { key: PeerBytesKey; bytes: Buffer }>();
+  private readonly peers = new WeakMap<Peer, EncodedPeer>();
   /** Keyed by the announced HostInfo object, which AnnounceHost replaces on every change. */
   private readonly hosts = new WeakMap<object, Buffer>();
 
@@ -56,9 +56,9 @@ export class ResponseEncoder {
    */
   peerBytes(parent: Peer): Buffer {
     const cached = this.peers.get(parent);
-    if (cached !== undefined && cached.key.matches(parent)) return cached.bytes;
+    if (cached !== undefined && cached.matches(parent)) return cached.bytes;
     const bytes = encodeParentPeer(parent) ?? encodeWithoutTaskAndHost(parent);
-    this.peers.set(parent, { key: new PeerBytesKey(parent), bytes });
+    this.peers.set(parent, new EncodedPeer(parent, bytes));
     return bytes;
   }
 
@@ -93,8 +93,9 @@ export class ResponseEncoder {
   }
 }
 
-/** What a child sees of a parent in NormalTaskResponse, besides task and host: its bytes are reused while this holds. */
-class PeerBytesKey {
+/** A parent's encoded fields, with what they were made from: reused while that still holds. */
+class EncodedPeer {
+  readonly bytes: Buffer;
   private readonly state: string;
   private readonly finishedPieces: number;
   private readonly needBackToSource: boolean;
@@ -103,7 +104,8 @@ class PeerBytesKey {
   private readonly concurrentPieceCount: number;
   private readonly taskVersion: number;
 
-  constructor(peer: Peer) {
+  constructor(peer: Peer, bytes: Buffer) {
+    this.bytes = bytes;
     this.state = peer.state;
     this.finishedPieces = peer.finishedPieces.size;
     this.needBackToSource = peer.needBackToSource;
