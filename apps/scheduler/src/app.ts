@@ -11,7 +11,7 @@ import { parseDynconfigData } from './dynconfig/dynconfig-data.js';
 import { SchedulerDynconfig } from './dynconfig/scheduler-dynconfig.js';
 import { Gc } from './gc/gc.js';
 import { GrpcSeedPeerClient } from './grpc/seed-peer-client.js';
-import { SchedulerServer } from './grpc/scheduler-server.js';
+import { ANNOUNCE_PEER_PATH, SchedulerServer } from './grpc/scheduler-server.js';
 import { MeteredScheduling } from './metrics/metered-scheduling.js';
 import { MetricsServer } from './metrics/metrics-server.js';
 import { SchedulerMetrics } from './metrics/scheduler-metrics.js';
@@ -128,7 +128,7 @@ export function createSchedulerApp(config: SchedulerConfig, deps: SchedulerAppDe
     ...(config.tracing.endpoint === ''
       ? {
           direct: {
-            observeCall: (path: string) => schedulerMetrics.grpc.observeCall('scheduler', path),
+            observer: schedulerMetrics.grpc.callObserver('scheduler', ANNOUNCE_PEER_PATH),
             onMessage: (message: unknown) => schedulerMetrics.onMessage('AnnouncePeer', message),
           },
         }

@@ -18,7 +18,7 @@ const MAX = 64 * 1024;
 interface Served {
   address: string;
   /** Calls the direct path took, with the status each ended with. */
-  direct: Array<{ call: DirectBidiCall<Buffer, Buffer>; statuses: number[]; closed: boolean }>;
+  direct: Array<{ call: DirectBidiCall<Buffer, Buffer>; statuses: number[]; closed: boolean; listeners: unknown[] }>;
   grpcCalls: number;
 }
 
@@ -49,31 +49,33 @@ async function serve(): Promise<Served> {
       serialize: (b) => b,
       maxReceiveMessageBytes: MAX,
     });
-    const entry = { call, statuses: [] as number[], closed: false };
+    const entry = { call, statuses: [] as number[], closed: false, listeners: ['data', 'end', 'close', 'wantTrailers', 'error'].flatMap((e) => stream.listeners(e)) };
     served.direct.push(entry);
-    call.on('status', (code: number) => entry.statuses.push(code));
-    call.on('close', () => (entry.closed = true));
     let hold = false;
-    call.on('data', (m: Buffer) => {
-      const text = m.toString();
-      if (text === 'hold') hold = true;
-      if (text === 'fail' || text === 'fail-first') {
-        call.fail(new RpcError(grpc.status.NOT_FOUND, 'no such thing: 100% gone', { unknown: { message: 'detail survives' } }));
-        return;
-      }
-      if (text.startsWith('in-place:')) {
-        // Encoded into a buffer with headroom for the frame prefix, as the scheduler's responses are.
-        const reply = allocMessage(m.length + 5);
-        reply.write('echo:');
-        m.copy(reply, 5);
-        call.write(reply);
-        return;
-      }
-      call.write(Buffer.concat([Buffer.from('echo:'), m]));
-    });
-    call.on('end', () => {
-      if (!hold) call.end();
-    });
+    call.handler = {
+      onStatus: (code) => entry.statuses.push(code),
+      onClose: () => (entry.closed = true),
+      onMessage: (m: Buffer) => {
+        const text = m.toString();
+        if (text === 'hold') hold = true;
+        if (text === 'fail' || text === 'fail-first') {
+          call.fail(new RpcError(grpc.status.NOT_FOUND, 'no such thing: 100% gone', { unknown: { message: 'detail survives' } }));
+          return;
+        }
+        if (text.startsWith('in-place:')) {
+          // Encoded into a buffer with headroom for the frame prefix, as the scheduler's responses are.
+          const reply = allocMessage(m.length + 5);
+          reply.write('echo:');
+          m.copy(reply, 5);
+          call.write(reply);
+          return;
+        }
+        call.write(Buffer.concat([Buffer.from('echo:'), m]));
+      },
+      onHalfClose: () => {
+        if (!hold) call.end();
+      },
+    };
   });
   expect(hooked).toBe(true);
   return served;
@@ -109,6 +111,15 @@ describe('DirectBidiCall over a real HTTP/2 connection', () => {
     expect(served.direct).toHaveLength(1);
     expect(served.direct[0]?.statuses).toEqual([grpc.status.OK]);
     expect(served.grpcCalls).toBe(0);
+  });
+
+  it('makes no listener closures per call: every stream shares the same functions', async () => {
+    const served = await serve();
+    const calls = [chat(served.address, ECHO, [Buffer.from('1')]), chat(served.address, ECHO, [Buffer.from('2')])];
+    for (const call of calls) expect((await call.done).status?.code).toBe(grpc.status.OK);
+    const [first, second] = served.direct;
+    expect(first?.listeners).toHaveLength(5);
+    expect(second?.listeners).toEqual(first?.listeners);
   });
 
   it('frames messages made by allocMessage in place, byte for byte', async () => {

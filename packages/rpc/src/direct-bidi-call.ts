@@ -59,6 +59,22 @@ export function servableDirectly(headers: IncomingHttpHeaders): boolean {
   );
 }
 
+/** What a DirectBidiCall reports to whoever serves it. Methods, not closures: one object serves a call. */
+export interface DirectBidiHandler<Req> {
+  /** A decoded request message. */
+  onMessage(message: Req): void;
+  /** The client half-closed its side. */
+  onHalfClose(): void;
+  /** The stream is gone: after the status, or cancelled by the client. */
+  onClose(): void;
+  /** Once per call, with the status sent, or CANCELLED when the stream went first. */
+  onStatus?(code: grpc.status): void;
+}
+
+/** The call a stream belongs to, so that one set of listener functions serves every stream. */
+const CALL = Symbol('DirectBidiCall');
+type CallStream = ServerHttp2Stream & { [CALL]?: DirectBidiCall<unknown, unknown> };
+
 /**
  * A bidirectional-streaming gRPC call served straight on its HTTP/2 stream. grpc-js builds a chain
  * of call objects, Node streams, metadata and listeners for every call; on a stream-per-peer
@@ -67,11 +83,13 @@ export function servableDirectly(headers: IncomingHttpHeaders): boolean {
  * trailers-only when nothing was sent), with the same codes and texts as grpc-js for size limits,
  * and status details in the same trailer as `toServiceError`.
  *
- * Events: 'data' (a decoded request), 'end' (the client half-closed), 'close' (the stream is gone:
- * after the status, or cancelled by the client), 'status' (once, with the code sent, or CANCELLED).
+ * It reports to `handler`, set right after construction (messages cannot arrive before the current
+ * tick ends). No closure is made per call: the stream's listeners are shared functions that find
+ * the call on the stream, which matters with one open stream per downloading peer.
  */
-export class DirectBidiCall<Req, Res> extends EventEmitter {
-  private readonly stream: ServerHttp2Stream;
+export class DirectBidiCall<Req, Res> {
+  handler: DirectBidiHandler<Req> | undefined;
+  private readonly stream: CallStream;
   private readonly options: DirectBidiCallOptions<Req, Res>;
   private pending: Buffer | undefined;
   private headersSent = false;
@@ -79,23 +97,35 @@ export class DirectBidiCall<Req, Res> extends EventEmitter {
   private trailers: Record<string, string | string[] | number> | undefined;
 
   constructor(stream: ServerHttp2Stream, options: DirectBidiCallOptions<Req, Res>) {
-    super();
-    this.stream = stream;
+    this.stream = stream as CallStream;
     this.options = options;
-    stream.on('error', () => {
-      // 'close' follows; there is nobody left to tell.
-    });
-    stream.on('data', (chunk: Buffer) => this.receive(chunk));
-    stream.on('end', () => {
-      if (!this.finished) this.emit('end');
-    });
-    stream.on('wantTrailers', () => {
-      if (this.trailers !== undefined) stream.sendTrailers(this.trailers);
-    });
-    stream.on('close', () => {
-      this.markFinished(grpc.status.CANCELLED);
-      this.emit('close');
-    });
+    this.stream[CALL] = this as DirectBidiCall<unknown, unknown>;
+    stream.on('error', ignoreStreamError);
+    stream.on('data', DirectBidiCall.onStreamData);
+    stream.on('end', DirectBidiCall.onStreamEnd);
+    stream.on('wantTrailers', DirectBidiCall.onStreamWantTrailers);
+    stream.on('close', DirectBidiCall.onStreamClose);
+  }
+
+  private static onStreamData(this: CallStream, chunk: Buffer): void {
+    this[CALL]?.receive(chunk);
+  }
+
+  private static onStreamEnd(this: CallStream): void {
+    const call = this[CALL];
+    if (call !== undefined && !call.finished) call.handler?.onHalfClose();
+  }
+
+  private static onStreamWantTrailers(this: CallStream): void {
+    const trailers = this[CALL]?.trailers;
+    if (trailers !== undefined) this.sendTrailers(trailers);
+  }
+
+  private static onStreamClose(this: CallStream): void {
+    const call = this[CALL];
+    if (call === undefined) return;
+    call.markFinished(grpc.status.CANCELLED);
+    call.handler?.onClose();
   }
 
   /** The connection's TLS socket (undefined on plaintext connections). */
@@ -165,7 +195,7 @@ export class DirectBidiCall<Req, Res> extends EventEmitter {
     if (this.finished) return;
     this.finished = true;
     this.pending = undefined;
-    this.emit('status', code);
+    this.handler?.onStatus?.(code);
   }
 
   /** Splits the request body into messages; a chunk may hold several, or part of one. */
@@ -196,10 +226,14 @@ export class DirectBidiCall<Req, Res> extends EventEmitter {
         this.sendStatus(grpc.status.INTERNAL, `Error deserializing request: ${err instanceof Error ? err.message : String(err)}`);
         return;
       }
-      this.emit('data', message);
+      this.handler?.onMessage(message);
     }
     if (!this.finished && buffer.length > 0) this.pending = Buffer.from(buffer);
   }
+}
+
+function ignoreStreamError(): void {
+  // 'close' follows; there is nobody left to tell.
 }
 
 /**

@@ -50,7 +50,7 @@ export {
   type RpcErrorDetails,
 } from './rpc-error.js';
 export { STATUS_DETAILS_TRAILER, StatusDetailsCodec } from './status-details-codec.js';
-export { DirectBidiCall, allocMessage, serveBidiDirectly, servableDirectly, type DirectBidiCallOptions } from './direct-bidi-call.js';
+export { DirectBidiCall, allocMessage, serveBidiDirectly, servableDirectly, type DirectBidiCallOptions, type DirectBidiHandler } from './direct-bidi-call.js';
 export {
   addHealthService,
   checkHealth,

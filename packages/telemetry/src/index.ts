@@ -1,6 +1,6 @@
 export { MetricsHttpServer, type MetricsHttpServerDeps, type HealthCheck, type HealthVerdict } from './metrics-http-server.js';
 export { parseListenAddress } from './listen-address.js';
-export { GrpcServerMetrics, type GrpcServerMetricsDeps, type GrpcServerInterceptorOptions } from './grpc-server-metrics.js';
+export { GrpcServerMetrics, type CallObserver, type GrpcServerMetricsDeps, type GrpcServerInterceptorOptions } from './grpc-server-metrics.js';
 export { grpcClientTracing, tracingClientOptions } from './grpc-client-tracing.js';
 export { metadataGetter, metadataSetter } from './grpc-metadata-carrier.js';
 export { injectTraceHeaders, startHttpServerSpan } from './http-trace-context.js';

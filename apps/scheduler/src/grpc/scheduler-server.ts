@@ -4,6 +4,7 @@ import type { Logger } from '@d7y/logger';
 import {
   addHealthService,
   DirectBidiCall,
+  type DirectBidiCallOptions,
   endCallWithError,
   schedulerServiceDefinition,
   serveBidiDirectly,
@@ -14,10 +15,11 @@ import {
   type RequestRateLimiter,
   type scheduler,
 } from '@d7y/rpc';
+import type { CallObserver } from '@d7y/telemetry';
 import { grpcServerCredentials, type TlsSource } from '@d7y/tls';
 import { SchedulerError } from '../errors.js';
 import type { Resource } from '../resource/resource.js';
-import { AnnouncePeerSession, type AnnouncePeerStream } from '../service/announce-peer.js';
+import { AnnouncePeerSession, type AnnouncePeerSessions } from '../service/announce-peer.js';
 import type { Caller } from '../service/caller.js';
 import type { PeerAnnouncer } from '../service/peer-announcer.js';
 import { ResponseEncoder, announcePeerPassThrough } from '../service/response-encoder.js';
@@ -27,6 +29,7 @@ import { Authorizer, type SchedulerMethod } from './authorize.js';
 export const SCHEDULER_SERVICE_NAME = 'scheduler.v2.Scheduler';
 
 const ANNOUNCE_PEER = schedulerServiceDefinition.AnnouncePeer;
+export const ANNOUNCE_PEER_PATH = ANNOUNCE_PEER.path;
 
 /**
  * AnnouncePeer streams served on node:http2 directly (DirectBidiCall) instead of through grpc-js:
@@ -35,8 +38,8 @@ const ANNOUNCE_PEER = schedulerServiceDefinition.AnnouncePeer;
  * Interceptors do not see these calls: what they observe is passed here.
  */
 export interface DirectAnnouncePeer {
-  /** Counts a call as started; the result is called once with the status it ended with. */
-  observeCall?: (path: string) => (code: number) => void;
+  /** Counts and times these calls (made once: GrpcServerMetrics.callObserver). */
+  observer?: CallObserver;
   /** Sees every decoded request message, before the session handles it. Must not throw. */
   onMessage?: (message: scheduler.AnnouncePeerRequest__Output) => void;
 }
@@ -80,6 +83,7 @@ export class SchedulerServer {
   private readonly health: HealthReporter;
   private boundPort: number | undefined;
   private readonly sessions = new Set<AnnouncePeerSession>();
+  private readonly shared: AnnouncePeerSessions;
   private readonly authorizer = new Authorizer();
   private readonly encoder = new ResponseEncoder();
 
@@ -94,6 +98,16 @@ export class SchedulerServer {
     this.server = new grpc.Server(
       serverOptions({ maxReceiveMessageBytes: deps.config.maxReceiveMessageBytes, interceptors: deps.interceptors ?? [] }),
     );
+    this.shared = {
+      announcer: deps.announcer,
+      resource: deps.resource,
+      encoder: this.encoder,
+      takeMessageToken: this.takeToken,
+      maxQueuedMessages: deps.config.maxQueuedMessages,
+      open: this.sessions,
+      ...(deps.direct?.observer !== undefined ? { observer: deps.direct.observer } : {}),
+      logger: deps.logger,
+    };
     this.server.addService(announcePeerPassThrough(), this.handlers());
     this.health = addHealthService(this.server);
     this.health.setStatus(SCHEDULER_SERVICE_NAME, 'NOT_SERVING');
@@ -112,7 +126,7 @@ export class SchedulerServer {
     disableNagle(this.server);
     const direct = this.deps.direct;
     if (direct !== undefined) {
-      const served = serveBidiDirectly(this.server, ANNOUNCE_PEER.path, (stream) => this.announcePeerDirect(stream, direct));
+      const served = serveBidiDirectly(this.server, ANNOUNCE_PEER.path, (stream) => this.announcePeerDirect(stream));
       if (!served) this.log.warn('AnnouncePeer stays on grpc-js: its server internals are not laid out as expected');
     }
     this.deps.onBound?.(this.server);
@@ -203,58 +217,67 @@ export class SchedulerServer {
           endCallWithError(call, err);
           return;
         }
-        this.openSession(call, caller, (err) => endCallWithError(call, err));
+        // Rare path (deadline, compression, tracing on): the call's events go to the session.
+        const session = new AnnouncePeerSession(this.shared, {
+          // announcePeerPassThrough lets already-encoded responses through as they are.
+          write: (res) => call.write(res as scheduler.AnnouncePeerResponse),
+          end: () => call.end(),
+          fail: (err) => endCallWithError(call, err),
+          pause: () => call.pause(),
+          resume: () => call.resume(),
+        }, caller);
+        call.on('data', (req: scheduler.AnnouncePeerRequest__Output) => session.onMessage(req));
+        call.on('end', () => session.onHalfClose());
+        call.on('error', () => session.onClose());
+        call.on('close', () => session.onClose());
       },
     };
   }
 
   /** An AnnouncePeer stream taken from grpc-js by serveBidiDirectly. */
-  private announcePeerDirect(stream: ServerHttp2Stream, direct: DirectAnnouncePeer): void {
-    const call = new DirectBidiCall<scheduler.AnnouncePeerRequest__Output, scheduler.AnnouncePeerResponse>(stream, {
-      deserialize: ANNOUNCE_PEER.requestDeserialize,
-      serialize: ANNOUNCE_PEER.responseSerialize,
-      maxReceiveMessageBytes: this.deps.config.maxReceiveMessageBytes,
-    });
-    const ended = direct.observeCall?.(ANNOUNCE_PEER.path);
-    if (ended !== undefined) call.once('status', ended);
-    const onMessage = direct.onMessage;
-    if (onMessage !== undefined) {
-      call.on('data', (message: scheduler.AnnouncePeerRequest__Output) => {
-        try {
-          onMessage(message);
-        } catch {
-          // observation never breaks a call
-        }
-      });
-    }
+  private announcePeerDirect(stream: ServerHttp2Stream): void {
+    const call = new DirectBidiCall<scheduler.AnnouncePeerRequest__Output, scheduler.AnnouncePeerResponse>(stream, this.directOptions);
+    const observer = this.deps.direct?.observer;
+    const startedAt = observer?.started();
     let caller: Caller;
     try {
       caller = this.authorizer.authorizeSocket(call.socket, 'AnnouncePeer');
       this.admitCall(caller);
     } catch (err) {
       this.logFailure('AnnouncePeer', err);
+      if (observer !== undefined && startedAt !== undefined) observer.ended(startedAt, toServiceError(err).code);
       call.fail(err);
       return;
     }
-    this.openSession(call, caller, (err) => call.fail(err));
+    call.handler = new AnnouncePeerSession(this.shared, call, caller, startedAt);
   }
 
-  private openSession(stream: AnnouncePeerStream, caller: Caller, fail: (err: unknown) => void): void {
-    const session = new AnnouncePeerSession({
-      stream,
-      caller,
-      announcer: this.deps.announcer,
-      resource: this.deps.resource,
-      encoder: this.encoder,
-      takeMessageToken: this.takeToken,
-      maxQueuedMessages: this.deps.config.maxQueuedMessages,
-      fail,
-      logger: this.deps.logger,
-      onClose: () => this.sessions.delete(session),
-    });
-    this.sessions.add(session);
-    session.start();
+  /** How DirectBidiCall reads and writes AnnouncePeer messages: one object for every call. */
+  private get directOptions(): DirectBidiCallOptions<scheduler.AnnouncePeerRequest__Output, scheduler.AnnouncePeerResponse> {
+    if (this.directCallOptions === undefined) {
+      const onMessage = this.deps.direct?.onMessage;
+      const deserialize = ANNOUNCE_PEER.requestDeserialize;
+      this.directCallOptions = {
+        deserialize:
+          onMessage === undefined
+            ? deserialize
+            : (bytes) => {
+                const message = deserialize(bytes);
+                try {
+                  onMessage(message);
+                } catch {
+                  // observation never breaks a call
+                }
+                return message;
+              },
+        serialize: ANNOUNCE_PEER.responseSerialize,
+        maxReceiveMessageBytes: this.deps.config.maxReceiveMessageBytes,
+      };
+    }
+    return this.directCallOptions;
   }
+
+  private directCallOptions: DirectBidiCallOptions<scheduler.AnnouncePeerRequest__Output, scheduler.AnnouncePeerResponse> | undefined;
 }
 
 /**

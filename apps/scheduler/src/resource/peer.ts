@@ -3,7 +3,7 @@ import type { ByteRange, Priority } from './download.js';
 import type { Host } from './host.js';
 import { PEER_TRANSITIONS, type PeerEvent, type PeerState } from './peer-state.js';
 import { PieceCosts } from './piece-costs.js';
-import { StateMachine } from './state-machine.js';
+import { StateMachine, type TransitionListener } from './state-machine.js';
 import type { Task } from './task.js';
 
 export interface PeerDeps {
@@ -24,7 +24,7 @@ export interface PeerDeps {
 const NO_PEERS: ReadonlySet<string> = new Set();
 const NO_PIECES: ReadonlySet<number> = new Set();
 
-export class Peer {
+export class Peer implements TransitionListener<PeerState, PeerEvent> {
   readonly id: string;
   readonly task: Task;
   readonly host: Host;
@@ -72,10 +72,7 @@ export class Peer {
       name: `peer ${deps.id}`,
       initial: 'Pending',
       table: PEER_TRANSITIONS,
-      onTransition: (event, from, to) => {
-        this.currentState = to;
-        this.onTransition(event, from);
-      },
+      listener: this,
     });
   }
 
@@ -111,7 +108,9 @@ export class Peer {
     this.updatedAt = this.pieceUpdatedAt;
   }
 
-  private onTransition(event: PeerEvent, from: PeerState): void {
+  /** Called by its state machine after each transition. */
+  stateChanged(event: PeerEvent, from: PeerState, to: PeerState): void {
+    this.currentState = to;
     this.updatedAt = this.now();
     this.task.peerStateChanged(this);
     switch (event) {

@@ -15,6 +15,12 @@ export interface StateMachineDeps<S extends string, E extends string> {
   table: TransitionTable<S, E>;
   /** Runs after the state changed. */
   onTransition?: (event: E, from: S, to: S) => void;
+  /** Told after the state changed, like onTransition, without a closure per machine. */
+  listener?: TransitionListener<S, E>;
+}
+
+export interface TransitionListener<S extends string, E extends string> {
+  stateChanged(event: E, from: S, to: S): void;
 }
 
 /** A finite state machine over a typed transition table; illegal events throw and change nothing. */
@@ -51,6 +57,7 @@ export class StateMachine<S extends string, E extends string> {
     }
     this.current = transition.to;
     this.deps.onTransition?.(event, from, transition.to);
+    this.deps.listener?.stateChanged(event, from, transition.to);
     return transition.to;
   }
 

@@ -1,6 +1,7 @@
 import { assertNever } from '@d7y/core';
 import type { Logger } from '@d7y/logger';
-import type { scheduler } from '@d7y/rpc';
+import type { DirectBidiHandler, scheduler } from '@d7y/rpc';
+import type { CallObserver } from '@d7y/telemetry';
 import { SchedulerError, invalidArgument, outOfOrder } from '../errors.js';
 import type { Peer } from '../resource/peer.js';
 import type { Resource } from '../resource/resource.js';
@@ -14,21 +15,20 @@ import { candidateParentIdsFromProto, downloadFromProto, pieceFromProto } from '
 type Request = scheduler.AnnouncePeerRequest__Output;
 type Response = scheduler.AnnouncePeerResponse;
 
-/** The part of a grpc-js bidi call the session uses. */
+/** The part of a call the session uses: a DirectBidiCall, or an adapter over a grpc-js bidi call. */
 export interface AnnouncePeerStream {
-  on(event: 'data', listener: (req: Request) => void): unknown;
-  on(event: 'end' | 'close', listener: () => void): unknown;
-  on(event: 'error', listener: (err: Error) => void): unknown;
   /** A message, or one already encoded to protobuf bytes. */
   write(res: Response | Buffer): boolean;
+  /** Ends the call with OK. */
   end(): void;
+  /** Ends the call with the status for err. */
+  fail(err: unknown): void;
   pause(): unknown;
   resume(): unknown;
 }
 
-export interface AnnouncePeerSessionDeps {
-  stream: AnnouncePeerStream;
-  caller: Caller;
+/** What every AnnouncePeer session of one server shares: one object, not one per session. */
+export interface AnnouncePeerSessions {
   announcer: PeerAnnouncer;
   resource: Resource;
   encoder: ResponseEncoder;
@@ -36,10 +36,10 @@ export interface AnnouncePeerSessionDeps {
   takeMessageToken: (caller: Caller) => boolean;
   /** Messages queued behind one being handled before the stream is paused. */
   maxQueuedMessages: number;
-  /** Ends the stream with the status for err. */
-  fail: (err: unknown) => void;
-  /** Called once when the session ends, whichever way. */
-  onClose?: () => void;
+  /** The open sessions; a session leaves it when it ends, whichever way. */
+  open: Set<AnnouncePeerSession>;
+  /** Told how calls served outside grpc-js ended (grpc-js calls are seen by its interceptors). */
+  observer?: CallObserver;
   logger: Logger;
 }
 
@@ -47,11 +47,17 @@ export interface AnnouncePeerSessionDeps {
  * One AnnouncePeer stream: messages are handled strictly one after the other (scheduling may
  * wait between rounds, and later messages wait for it). The first message must be RegisterPeer;
  * every later one must carry the same host, task and peer IDs.
+ * It is the DirectBidiCall's handler itself; a grpc-js call's events are forwarded to the same
+ * methods. There is one session per downloading peer, so it makes no closures of its own.
  */
-export class AnnouncePeerSession {
-  private readonly deps: AnnouncePeerSessionDeps;
-  private readonly log: Logger;
-  private readonly queue: Request[] = [];
+export class AnnouncePeerSession implements DirectBidiHandler<Request> {
+  private readonly shared: AnnouncePeerSessions;
+  private readonly stream: AnnouncePeerStream;
+  private readonly caller: Caller;
+  /** When the call started, for `shared.observer` (calls served outside grpc-js only). */
+  private readonly startedAt: number | undefined;
+  /** Messages waiting behind the one being handled; made when the first has to wait. */
+  private queue: Request[] | undefined;
   private readonly cancel = new CancelToken();
   private ids: PeerIds | undefined;
   private peer: Peer | undefined;
@@ -60,48 +66,55 @@ export class AnnouncePeerSession {
   private closed = false;
   private clientEnded = false;
 
-  constructor(deps: AnnouncePeerSessionDeps) {
-    this.deps = deps;
-    this.log = deps.logger;
+  constructor(shared: AnnouncePeerSessions, stream: AnnouncePeerStream, caller: Caller, startedAt?: number) {
+    this.shared = shared;
+    this.stream = stream;
+    this.caller = caller;
+    this.startedAt = startedAt;
+    shared.open.add(this);
   }
 
-  start(): void {
-    const { stream } = this.deps;
-    stream.on('data', (req) => this.enqueue(req));
-    stream.on('end', () => {
-      this.clientEnded = true;
-      this.maybeFinish();
-    });
-    stream.on('error', () => this.close());
-    stream.on('close', () => this.close());
-  }
-
-  private enqueue(req: Request): void {
+  onMessage(req: Request): void {
     if (this.closed) return;
-    if (!this.deps.takeMessageToken(this.deps.caller)) {
-      this.fail(new SchedulerError('DF_ERR_SCHEDULER_RATE_LIMITED', `identity ${this.deps.caller.identity} is sending messages faster than its limit`));
+    if (!this.shared.takeMessageToken(this.caller)) {
+      this.fail(new SchedulerError('DF_ERR_SCHEDULER_RATE_LIMITED', `identity ${this.caller.identity} is sending messages faster than its limit`));
       return;
     }
-    this.queue.push(req);
-    if (this.queue.length >= this.deps.maxQueuedMessages && !this.paused) {
+    const queue = (this.queue ??= []);
+    queue.push(req);
+    if (queue.length >= this.shared.maxQueuedMessages && !this.paused) {
       this.paused = true;
-      this.deps.stream.pause();
+      this.stream.pause();
     }
     void this.drain();
+  }
+
+  onHalfClose(): void {
+    this.clientEnded = true;
+    this.maybeFinish();
+  }
+
+  onClose(): void {
+    this.close();
+  }
+
+  onStatus(code: number): void {
+    if (this.startedAt !== undefined) this.shared.observer?.ended(this.startedAt, code);
   }
 
   private async drain(): Promise<void> {
     if (this.busy) return;
     this.busy = true;
+    const queue = this.queue as Request[];
     try {
-      while (!this.closed && this.queue.length > 0) {
-        const req = this.queue.shift() as Request;
-        if (this.paused && this.queue.length < this.deps.maxQueuedMessages / 2) {
+      while (!this.closed && queue.length > 0) {
+        const req = queue.shift() as Request;
+        if (this.paused && queue.length < this.shared.maxQueuedMessages / 2) {
           this.paused = false;
-          this.deps.stream.resume();
+          this.stream.resume();
         }
         const response = await this.handle(req);
-        if (response !== undefined && !this.closed) this.deps.stream.write(response);
+        if (response !== undefined && !this.closed) this.stream.write(response);
       }
     } catch (err) {
       this.fail(err);
@@ -117,14 +130,14 @@ export class AnnouncePeerSession {
   }
 
   private maybeFinish(): void {
-    if (this.closed || !this.clientEnded || this.busy || this.queue.length > 0) return;
+    if (this.closed || !this.clientEnded || this.busy || (this.queue?.length ?? 0) > 0) return;
     this.markClosed();
-    this.deps.stream.end();
+    this.stream.end();
   }
 
   private markClosed(): void {
     this.closed = true;
-    this.queue.length = 0;
+    if (this.queue !== undefined) this.queue.length = 0;
     this.cancel.cancel();
     // A peer whose stream ended before it started downloading will never report again: fail it so
     // GC frees it (and its owner's quota) at the next pass instead of after peerTTL.
@@ -132,18 +145,18 @@ export class AnnouncePeerSession {
     if (peer !== undefined && peer.fsm.is('Pending', 'ReceivedEmpty', 'ReceivedTiny', 'ReceivedSmall', 'ReceivedNormal')) {
       peer.fsm.fireIfCan('DownloadFailed');
     }
-    this.deps.onClose?.();
+    this.shared.open.delete(this);
   }
 
   private fail(err: unknown): void {
     if (this.closed) return;
     this.markClosed();
     if (err instanceof SchedulerError) {
-      this.log.info({ component: 'announce-peer', identity: this.deps.caller.identity, peerId: this.ids?.peerId, code: err.code, reason: err.message }, 'AnnouncePeer refused');
+      this.shared.logger.info({ component: 'announce-peer', identity: this.caller.identity, peerId: this.ids?.peerId, code: err.code, reason: err.message }, 'AnnouncePeer refused');
     } else {
-      this.log.error({ component: 'announce-peer', identity: this.deps.caller.identity, err, peerId: this.ids?.peerId }, 'AnnouncePeer failed');
+      this.shared.logger.error({ component: 'announce-peer', identity: this.caller.identity, err, peerId: this.ids?.peerId }, 'AnnouncePeer failed');
     }
-    this.deps.fail(err);
+    this.stream.fail(err);
   }
 
   private close(): void {
@@ -152,7 +165,7 @@ export class AnnouncePeerSession {
   }
 
   private async handle(req: Request): Promise<Response | Buffer | undefined> {
-    const { announcer } = this.deps;
+    const { announcer } = this.shared;
     const kind = req.request;
     if (kind === undefined) throw invalidArgument('AnnouncePeerRequest carries no request');
     if (kind === 'register_peer_request') {
@@ -160,7 +173,7 @@ export class AnnouncePeerSession {
       const ids = { hostId: req.host_id, taskId: req.task_id, peerId: req.peer_id };
       const download = downloadFromProto(req.register_peer_request?.download);
       this.ids = ids;
-      const { peer, result } = await announcer.register(ids, download, this.deps.caller, this.cancel);
+      const { peer, result } = await announcer.register(ids, download, this.caller, this.cancel);
       this.peer = peer;
       // The host's and task's own ID strings, not the request's copies: the session holds them as
       // long as the download runs.
@@ -234,7 +247,7 @@ export class AnnouncePeerSession {
     if (req.host_id !== this.ids.hostId || req.task_id !== this.ids.taskId || req.peer_id !== this.ids.peerId) {
       throw invalidArgument(`${kind} carries IDs that differ from the ones registered on this stream`);
     }
-    if (this.deps.resource.peers.get(this.peer.id) !== this.peer) {
+    if (this.shared.resource.peers.get(this.peer.id) !== this.peer) {
       throw new SchedulerError('DF_ERR_SCHEDULER_PEER_NOT_FOUND', `peer ${this.peer.id} no longer exists (deleted or collected)`);
     }
     return this.peer;
@@ -257,7 +270,7 @@ export class AnnouncePeerSession {
   private scheduleResponse(result: ScheduleResult): Response | Buffer {
     switch (result.kind) {
       case 'normal':
-        return this.deps.encoder.normalTaskResponse(result.parents);
+        return this.shared.encoder.normalTaskResponse(result.parents);
       case 'needBackToSource':
         return { need_back_to_source_response: { description: result.description } };
       default:
