@@ -117,17 +117,27 @@ export interface HostDeps {
 export class Host {
   readonly id: string;
   readonly owner: string;
-  info: HostInfo;
   concurrentUploadLimit: number;
   announceIntervalMs: number | undefined;
-  readonly load: HostLoad = {
-    uploadCount: 0,
-    uploadFailedCount: 0,
-    concurrentUploadCount: 0,
-    concurrentUploadPieceCount: 0,
-    txBandwidth: 0,
-    uploadContentLength: 0,
-  };
+  // What scheduling reads for every sampled candidate sits in the Host object itself (no nested
+  // objects to chase): the load counters, and values derived from the announced info when it is set.
+  private uploads = 0;
+  private uploadsFailed = 0;
+  private concurrentUploads = 0;
+  private concurrentUploadPieces = 0;
+  private assignedTxBandwidth = 0;
+  private assignedContentLength = 0;
+  private currentInfo!: HostInfo;
+  /** info.type !== 'normal'. */
+  isSeed = false;
+  disableShared = false;
+  /** Bits per second; 0 when the daemon did not say. */
+  maxTxBandwidth = 0;
+  /** Bits per second the daemon measured it sends. */
+  private announcedTxBandwidth = 0;
+  /** idc and location in lower case, for case-insensitive affinity. */
+  idcKey = '';
+  locationKey = '';
   readonly peers = new Map<string, Peer>();
   /** RegisterPeer calls on this host being handled right now (for the anti-herd delay). */
   concurrentRegistrations = 0;
@@ -144,47 +154,61 @@ export class Host {
     this.updatedAt = this.createdAt;
   }
 
-  get type(): HostType {
-    return this.info.type;
+  /** What the daemon announced last. Setting it refreshes the values derived from it. */
+  get info(): HostInfo {
+    return this.currentInfo;
   }
 
-  get isSeed(): boolean {
-    return this.info.type !== 'normal';
+  set info(info: HostInfo) {
+    this.currentInfo = info;
+    this.isSeed = info.type !== 'normal';
+    this.disableShared = info.disableShared;
+    this.maxTxBandwidth = info.network?.maxTxBandwidth ?? 0;
+    this.announcedTxBandwidth = info.network?.txBandwidth ?? 0;
+    this.idcKey = (info.network?.idc ?? '').toLowerCase();
+    this.locationKey = (info.network?.location ?? '').toLowerCase();
+  }
+
+  get type(): HostType {
+    return this.currentInfo.type;
   }
 
   get hostname(): string {
-    return this.info.hostname;
+    return this.currentInfo.hostname;
   }
 
   get ip(): string {
-    return this.info.ip;
+    return this.currentInfo.ip;
   }
 
   get idc(): string {
-    return this.info.network?.idc ?? '';
+    return this.currentInfo.network?.idc ?? '';
   }
 
   get location(): string {
-    return this.info.network?.location ?? '';
+    return this.currentInfo.network?.location ?? '';
   }
 
-  /** idc and location in lower case, for case-insensitive affinity; cached per announced info. */
-  get affinityKeys(): { idc: string; location: string } {
-    if (this.keys?.info !== this.info) {
-      this.keys = { info: this.info, idc: this.idc.toLowerCase(), location: this.location.toLowerCase() };
-    }
-    return this.keys;
+  /** A copy of what the scheduler has put on this host. */
+  get load(): HostLoad {
+    return {
+      uploadCount: this.uploads,
+      uploadFailedCount: this.uploadsFailed,
+      concurrentUploadCount: this.concurrentUploads,
+      concurrentUploadPieceCount: this.concurrentUploadPieces,
+      txBandwidth: this.assignedTxBandwidth,
+      uploadContentLength: this.assignedContentLength,
+    };
   }
 
-  private keys: { info: HostInfo; idc: string; location: string } | undefined;
-
-  get disableShared(): boolean {
-    return this.info.disableShared;
+  /** Sum of the assigned children's concurrent piece counts. */
+  get concurrentUploadPieceCount(): number {
+    return this.concurrentUploadPieces;
   }
 
-  /** Bits per second; 0 when the daemon did not say. */
-  get maxTxBandwidth(): number {
-    return this.info.network?.maxTxBandwidth ?? 0;
+  /** Bytes of content the assigned children still may pull from this host. */
+  get uploadContentLength(): number {
+    return this.assignedContentLength;
   }
 
   /**
@@ -192,12 +216,12 @@ export class Host {
    * has assigned to it since (the announcement lags by up to one announce interval).
    */
   get txBandwidth(): number {
-    return Math.max(this.info.network?.txBandwidth ?? 0, this.load.txBandwidth);
+    return Math.max(this.announcedTxBandwidth, this.assignedTxBandwidth);
   }
 
   /** Free upload slots under the concurrent upload limit. */
   get freeUploadCount(): number {
-    return this.concurrentUploadLimit - this.load.concurrentUploadCount;
+    return this.concurrentUploadLimit - this.concurrentUploads;
   }
 
   /**
@@ -205,8 +229,7 @@ export class Host {
    * outnumbering half of the children it was given.
    */
   get uploadsFailing(): boolean {
-    const { uploadFailedCount, uploadCount } = this.load;
-    return uploadFailedCount >= 3 && uploadFailedCount * 2 > uploadCount;
+    return this.uploadsFailed >= 3 && this.uploadsFailed * 2 > this.uploads;
   }
 
   update(info: HostInfo, announceIntervalMs: number | undefined, now: number): void {
@@ -220,21 +243,21 @@ export class Host {
   }
 
   addUpload(load: UploadLoad): void {
-    this.load.uploadCount += 1;
-    this.load.concurrentUploadCount += 1;
-    this.load.concurrentUploadPieceCount += load.concurrentPieceCount;
-    this.load.txBandwidth += load.txBandwidth;
-    this.load.uploadContentLength += load.contentLength;
+    this.uploads += 1;
+    this.concurrentUploads += 1;
+    this.concurrentUploadPieces += load.concurrentPieceCount;
+    this.assignedTxBandwidth += load.txBandwidth;
+    this.assignedContentLength += load.contentLength;
   }
 
   removeUpload(load: UploadLoad): void {
-    this.load.concurrentUploadCount = Math.max(0, this.load.concurrentUploadCount - 1);
-    this.load.concurrentUploadPieceCount = Math.max(0, this.load.concurrentUploadPieceCount - load.concurrentPieceCount);
-    this.load.txBandwidth = Math.max(0, this.load.txBandwidth - load.txBandwidth);
-    this.load.uploadContentLength = Math.max(0, this.load.uploadContentLength - load.contentLength);
+    this.concurrentUploads = Math.max(0, this.concurrentUploads - 1);
+    this.concurrentUploadPieces = Math.max(0, this.concurrentUploadPieces - load.concurrentPieceCount);
+    this.assignedTxBandwidth = Math.max(0, this.assignedTxBandwidth - load.txBandwidth);
+    this.assignedContentLength = Math.max(0, this.assignedContentLength - load.contentLength);
   }
 
   recordUploadFailed(): void {
-    this.load.uploadFailedCount += 1;
+    this.uploadsFailed += 1;
   }
 }

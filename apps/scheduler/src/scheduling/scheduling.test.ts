@@ -202,7 +202,7 @@ describe('Scheduling.findCandidateParents', () => {
     const grandchild = parentOn(world, task, 'grandchild', 'Succeeded');
     task.addPeerEdge(child, grandchild);
     const near = addPeer(world, task, addHost(world, { hostname: 'near', idc: 'x' }), 'Succeeded');
-    child.host.info.network = { ...(child.host.info.network as NonNullable<typeof child.host.info.network>), idc: 'x' };
+    child.host.info = { ...child.host.info, network: { ...(child.host.info.network as NonNullable<typeof child.host.info.network>), idc: 'x' } };
     parentOn(world, task, 'far1', 'Succeeded');
     parentOn(world, task, 'far2', 'Succeeded');
     const picked = scheduling.findCandidateParents(child);

@@ -110,17 +110,15 @@ export function parentScore(parent: Peer, child: Peer): number {
   const load: LoadInput = {
     maxTxBandwidth: host.maxTxBandwidth,
     txBandwidth: host.txBandwidth,
-    uploadContentLength: host.load.uploadContentLength,
-    concurrentUploadPieceCount: host.load.concurrentUploadPieceCount,
+    uploadContentLength: host.uploadContentLength,
+    concurrentUploadPieceCount: host.concurrentUploadPieceCount,
   };
-  // Lower-cased once per announced host, so the comparisons below are exact.
-  const parentKeys = host.affinityKeys;
-  const childKeys = child.host.affinityKeys;
+  // Lower-cased once per announcement, so the comparisons below are exact.
   return (
     LOAD_QUALITY_WEIGHT * loadQuality(load) +
-    IDC_AFFINITY_WEIGHT * idcAffinity(parentKeys.idc, childKeys.idc) +
-    LOCATION_AFFINITY_WEIGHT * locationAffinity(parentKeys.location, childKeys.location) +
-    HOST_TYPE_WEIGHT * hostTypeScore(host.type, parent.state)
+    IDC_AFFINITY_WEIGHT * idcAffinity(host.idcKey, child.host.idcKey) +
+    LOCATION_AFFINITY_WEIGHT * locationAffinity(host.locationKey, child.host.locationKey) +
+    HOST_TYPE_WEIGHT * hostTypeScore(host.isSeed ? 'super' : 'normal', parent.state)
   );
 }
 
