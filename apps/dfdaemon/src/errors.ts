@@ -1,4 +1,5 @@
-import { status } from '@grpc/grpc-js';
+// Status numbers without grpc-js: dfget imports this module, and its start-up is paid on every download.
+import { GrpcStatus as status, type GrpcStatusCode } from '@d7y/rpc/grpc-status';
 
 /**
  * Every error the dfdaemon raises on purpose. The code travels to callers (gRPC status message
@@ -35,7 +36,7 @@ export type ErrorCode = keyof typeof ERRORS;
 
 export class DfdaemonError extends Error {
   readonly code: ErrorCode;
-  readonly grpcCode: status;
+  readonly grpcCode: GrpcStatusCode;
   /** Origin HTTP status, for DF_ERR_SOURCE_STATUS. */
   readonly statusCode: number | undefined;
 

@@ -1,6 +1,5 @@
-// @d7y/rpc/dfdaemon-download: what a client of the daemon's local API (dfget) needs, loading
-// dfdaemon.proto and its imports only. The package index loads every service of the API; on dfget,
-// whose start-up is paid on every download, that was ~70 ms of ~300.
+// The grpc-js client of the daemon's local API, loading dfdaemon.proto and its imports only, on
+// first use. dfget does not use it: its one call goes over node:http2 (dfdaemon-download-h2.ts).
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType as DfdaemonProto } from './generated/dfdaemon.js';
@@ -9,8 +8,6 @@ import { assertAddress } from './grpc-address.js';
 import { channelOptions } from './grpc-options.js';
 import { findProtoDir } from './proto-dir.js';
 import { PROTO_LOADER_OPTIONS } from './proto-loader-options.js';
-
-export { fromServiceError, RpcError } from './rpc-error.js';
 
 let loaded: DfdaemonProto | undefined;
 

@@ -1,8 +1,6 @@
 import { stat } from 'node:fs/promises';
-import * as grpc from '@grpc/grpc-js';
-import type { dfdaemon } from '@d7y/rpc';
-// The light entry: dfget's start-up is paid on every download (see dfdaemon-download.ts).
-import { createDfdaemonDownloadClient, fromServiceError } from '@d7y/rpc/dfdaemon-download';
+// Over node:http2, without grpc-js or protobufjs: dfget's start-up is paid on every download.
+import { DfdaemonDownloadH2Client, GrpcCallError, GrpcStatus, type PriorityName } from '@d7y/rpc/dfdaemon-download-h2';
 import { DfdaemonError, ERRORS, errorCodeFromMessage, type ErrorCode } from '../errors.js';
 import { checkOutputPath } from '../download/task-exporter.js';
 import { DFGET_USAGE, parseDfgetArgs, type DfgetArgs } from './dfget-args.js';
@@ -15,9 +13,11 @@ interface Io {
   stderr: { write(text: string): unknown; isTTY?: boolean };
 }
 
+/** Runs the call to the daemon with the metadata to send (tracing wraps it in a client span). */
+export type CallWrapper = <T>(call: (metadata: Record<string, string>) => Promise<T>) => Promise<T>;
+
 export interface RunDfgetOptions {
-  /** Options of the channel to the daemon (the tracing interceptor, when tracing is on). */
-  channelOptions?: grpc.ChannelOptions;
+  wrapCall?: CallWrapper;
 }
 
 /** Runs dfget; returns the exit code. */
@@ -42,9 +42,9 @@ export async function runDfget(argv: readonly string[], io: Io, o: RunDfgetOptio
   if (socket?.isSocket() !== true) {
     return report(new DfdaemonError('DF_ERR_DAEMON_UNAVAILABLE', `dfdaemon is not running (no socket at ${args.endpoint})`), io);
   }
-  const client = createDfdaemonDownloadClient(`unix://${args.endpoint}`, grpc.credentials.createInsecure(), o.channelOptions ?? {});
+  const client = new DfdaemonDownloadH2Client(args.endpoint);
   try {
-    return await download(client, args, io);
+    return await download(client, args, io, o.wrapCall ?? ((call) => call({})));
   } catch (err) {
     return report(err, io);
   } finally {
@@ -52,54 +52,50 @@ export async function runDfget(argv: readonly string[], io: Io, o: RunDfgetOptio
   }
 }
 
-function download(client: dfdaemon.DfdaemonDownloadClient, args: DfgetArgs, io: Io): Promise<number> {
+async function download(client: DfdaemonDownloadH2Client, args: DfgetArgs, io: Io, wrapCall: CallWrapper): Promise<number> {
   const progress = new ProgressReporter({ out: io.stderr, enabled: args.progress });
   const snap: ProgressSnapshot = { bytes: 0, total: null, fromPeers: 0, fromSource: 0, fromLocal: 0 };
   const seconds = Math.ceil(args.timeoutMs / 1000);
-  const call = client.DownloadTask(
-    {
-      download: {
-        url: args.url,
-        type: 'STANDARD',
-        priority: `LEVEL${args.priority}` as 'LEVEL6',
-        request_header: args.header,
-        filtered_query_params: args.filteredQueryParams ?? [],
-        output_path: args.output,
-        overwrite: args.overwrite,
-        disable_back_to_source: args.disableBackToSource,
-        timeout: { seconds, nanos: 0 },
-        ...(args.digest === undefined ? {} : { digest: args.digest }),
-        ...(args.tag === undefined ? {} : { tag: args.tag }),
-        ...(args.application === undefined ? {} : { application: args.application }),
-        ...(args.pieceLength === undefined ? {} : { piece_length: args.pieceLength }),
-        ...(args.contentForCalculatingTaskId === undefined ? {} : { content_for_calculating_task_id: args.contentForCalculatingTaskId }),
-      },
+  const request = {
+    download: {
+      url: args.url,
+      type: 'STANDARD',
+      priority: `LEVEL${args.priority}` as PriorityName,
+      request_header: args.header,
+      filtered_query_params: args.filteredQueryParams ?? [],
+      output_path: args.output,
+      overwrite: args.overwrite,
+      disable_back_to_source: args.disableBackToSource,
+      timeout: { seconds, nanos: 0 },
+      ...(args.digest === undefined ? {} : { digest: args.digest }),
+      ...(args.tag === undefined ? {} : { tag: args.tag }),
+      ...(args.application === undefined ? {} : { application: args.application }),
+      ...(args.pieceLength === undefined ? {} : { piece_length: args.pieceLength }),
+      ...(args.contentForCalculatingTaskId === undefined ? {} : { content_for_calculating_task_id: args.contentForCalculatingTaskId }),
     },
-    // The daemon enforces the timeout; the deadline only bounds a daemon that hangs.
-    { deadline: Date.now() + args.timeoutMs + 30_000 },
+  } as const;
+  // Resolves on an OK status only (the end of the stream also comes before an error).
+  await wrapCall((metadata) =>
+    client.downloadTask(request, {
+      metadata,
+      // The daemon enforces the timeout; the deadline only bounds a daemon that hangs.
+      deadline: Date.now() + args.timeoutMs + 30_000,
+      onResponse: (r) => {
+        if (r.download_task_started_response) {
+          snap.total = r.download_task_started_response.content_length;
+        } else if (r.download_piece_finished_response?.piece) {
+          const p = r.download_piece_finished_response.piece;
+          snap.bytes += p.length;
+          if (p.traffic_type === 'REMOTE_PEER') snap.fromPeers += p.length;
+          else if (p.traffic_type === 'LOCAL_PEER') snap.fromLocal += p.length;
+          else snap.fromSource += p.length;
+          progress.update(snap);
+        }
+      },
+    }),
   );
-  return new Promise((resolve, reject) => {
-    call.on('data', (r: dfdaemon.DownloadTaskResponse__Output) => {
-      if (r.download_task_started_response) {
-        snap.total = Number(r.download_task_started_response.content_length);
-      } else if (r.download_piece_finished_response?.piece) {
-        const p = r.download_piece_finished_response.piece;
-        const len = Number(p.length);
-        snap.bytes += len;
-        if (p.traffic_type === 'REMOTE_PEER') snap.fromPeers += len;
-        else if (p.traffic_type === 'LOCAL_PEER') snap.fromLocal += len;
-        else snap.fromSource += len;
-        progress.update(snap);
-      }
-    });
-    // Success is an OK status, not the end of the stream (which also comes before an error).
-    call.on('error', (err) => reject(err));
-    call.on('status', (st: grpc.StatusObject) => {
-      if (st.code !== grpc.status.OK) return;
-      progress.done(snap, args.output);
-      resolve(0);
-    });
-  });
+  progress.done(snap, args.output);
+  return 0;
 }
 
 function report(err: unknown, io: Io): number {
@@ -109,12 +105,14 @@ function report(err: unknown, io: Io): number {
     code = err.code;
     message = err.message;
   } else {
-    const rpc = fromServiceError(err);
-    code = errorCodeFromMessage(rpc.message);
-    message = rpc.message.replace(/^[A-Z_]+: /, '').replace(/^DF_ERR_[A-Z_]+: /, '');
-    if (code === undefined && (rpc.code === grpc.status.UNAVAILABLE || rpc.code === grpc.status.DEADLINE_EXCEEDED)) {
-      code = rpc.code === grpc.status.UNAVAILABLE ? 'DF_ERR_DAEMON_UNAVAILABLE' : 'DF_ERR_TIMEOUT';
-      message = `dfdaemon did not answer: ${rpc.message}`;
+    // The status message (`DF_ERR_…: text` from the daemon), else the error's own text.
+    const rpcCode = err instanceof GrpcCallError ? err.code : GrpcStatus.UNKNOWN;
+    const text = err instanceof GrpcCallError && err.details !== '' ? err.details : err instanceof Error ? err.message : String(err);
+    code = errorCodeFromMessage(text);
+    message = text.replace(/^[A-Z_]+: /, '').replace(/^DF_ERR_[A-Z_]+: /, '');
+    if (code === undefined && (rpcCode === GrpcStatus.UNAVAILABLE || rpcCode === GrpcStatus.DEADLINE_EXCEEDED)) {
+      code = rpcCode === GrpcStatus.UNAVAILABLE ? 'DF_ERR_DAEMON_UNAVAILABLE' : 'DF_ERR_TIMEOUT';
+      message = `dfdaemon did not answer: ${text}`;
     }
   }
   io.stderr.write(`dfget: error: ${message}${hint(code)}\n`);
