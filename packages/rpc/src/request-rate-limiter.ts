@@ -54,7 +54,9 @@ export function clientKeyFromPeer(peer: string): string {
 export class RequestRateLimiter {
   readonly #global: TokenBucket | undefined;
   readonly #perClient: RateLimit | undefined;
-  readonly #clients = new Map<string, TokenBucket>();
+  /** Per-client buckets, least recently inserted first; `touched` is #insertions at the last insert. */
+  readonly #clients = new Map<string, { bucket: TokenBucket; touched: number }>();
+  #insertions = 0;
   readonly #maxClients: number;
   readonly #now: (() => number) | undefined;
 
@@ -103,18 +105,24 @@ export class RequestRateLimiter {
 
   #clientBucket(key: string): TokenBucket | undefined {
     if (!this.#perClient) return undefined;
-    let bucket = this.#clients.get(key);
-    if (bucket) {
-      // Re-insert: Map order is insertion order, so the first key is the least recently used.
-      this.#clients.delete(key);
-    } else {
-      bucket = this.#bucket(this.#perClient);
-      if (this.#clients.size >= this.#maxClients) {
-        const oldest = this.#clients.keys().next().value;
-        if (oldest !== undefined) this.#clients.delete(oldest);
+    const entry = this.#clients.get(key);
+    if (entry !== undefined) {
+      // Move to the young end (Map order is insertion order) only once older than half the
+      // capacity: a delete and set per request was most of the limiter's cost. An entry in use is
+      // thus always in the newer half, never the next one evicted.
+      if (this.#insertions - entry.touched >= this.#maxClients / 2) {
+        this.#clients.delete(key);
+        entry.touched = ++this.#insertions;
+        this.#clients.set(key, entry);
       }
+      return entry.bucket;
     }
-    this.#clients.set(key, bucket);
+    const bucket = this.#bucket(this.#perClient);
+    if (this.#clients.size >= this.#maxClients) {
+      const oldest = this.#clients.keys().next().value;
+      if (oldest !== undefined) this.#clients.delete(oldest);
+    }
+    this.#clients.set(key, { bucket, touched: ++this.#insertions });
     return bucket;
   }
 

@@ -111,4 +111,17 @@ describe('Task', () => {
     expect(task.hasAvailablePeer(new Set([failed.id]))).toBe(true);
     expect(task.hasAvailablePeer(new Set([running.id]))).toBe(false);
   });
+
+  it('answers hasAvailablePeerBesides(p) as hasAvailablePeer({p}) in every state mix', () => {
+    const states = ['Pending', 'ReceivedNormal', 'Running', 'BackToSource', 'Succeeded', 'Failed'] as const;
+    for (const a of states) {
+      for (const b of states) {
+        const world = makeWorld();
+        const task = addTask(world);
+        const pa = addPeer(world, task, addHost(world, { hostname: 'a' }), a);
+        const pb = addPeer(world, task, addHost(world, { hostname: 'b' }), b);
+        for (const p of [pa, pb]) expect(task.hasAvailablePeerBesides(p), `${a}/${b}`).toBe(task.hasAvailablePeer(new Set([p.id])));
+      }
+    }
+  });
 });

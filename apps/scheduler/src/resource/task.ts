@@ -164,6 +164,12 @@ export class Task {
     return this.backToSourcePeers.size < this.backToSourceLimit && this.type !== 'persistentCache';
   }
 
+  /** hasAvailablePeer with only `peer` blocked; without a walk over the peers when one serves. */
+  hasAvailablePeerBesides(peer: Peer): boolean {
+    const servingOthers = this.servingPeers.size - (this.servingPeers.has(peer.id) ? 1 : 0);
+    return servingOthers > 0 || this.hasAvailablePeer(new Set([peer.id]));
+  }
+
   /** Some peer, not blocked, is pending, running, back-to-source or done: the task is being served. */
   hasAvailablePeer(blocklist: ReadonlySet<string>): boolean {
     for (const peer of this.dag.values()) {

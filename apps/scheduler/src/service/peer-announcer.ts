@@ -164,7 +164,7 @@ export class PeerAnnouncer {
         peer.fsm.fire('RegisterNormal');
         return { peer, result: { kind: 'metadataOnly' } };
       }
-      if (!peer.needBackToSource && (task.fsm.is('Pending', 'Failed', 'Leave') || !task.hasAvailablePeer(new Set([peer.id])))) {
+      if (!peer.needBackToSource && (task.fsm.is('Pending', 'Failed', 'Leave') || !task.hasAvailablePeerBesides(peer))) {
         this.firstDownload(peer, download);
       }
       task.fsm.fireIfCan('Download');
@@ -174,7 +174,8 @@ export class PeerAnnouncer {
       }
       // v2 schedules tiny, small and unknown sizes like normal ones.
       peer.fsm.fire('RegisterNormal');
-      await this.antiHerdDelay(peer, cancel);
+      const herdDelay = this.antiHerdDelay(peer, cancel);
+      if (herdDelay !== undefined) await herdDelay;
       return { peer, result: await this.scheduling.scheduleCandidateParents(peer, cancel) };
     } catch (err) {
       peer.fsm.fireIfCan('DownloadFailed');
@@ -224,13 +225,14 @@ export class PeerAnnouncer {
    * capped at max, ±25 % jitter: a host starting many downloads at once does not stampede the
    * scheduler. Seed hosts never wait.
    */
-  private async antiHerdDelay(peer: Peer, cancel?: CancelToken): Promise<void> {
+  /** The wait, when there is one (undefined: go on in this tick, no promise made). */
+  private antiHerdDelay(peer: Peer, cancel?: CancelToken): Promise<void> | undefined {
     const host = peer.host;
-    if (host.isSeed) return;
+    if (host.isSeed) return undefined;
     const n = host.concurrentRegistrations;
-    if (n < 2) return;
+    if (n < 2) return undefined;
     const delay = Math.min(this.config.registerDelayMaxMs, this.config.registerDelayBaseMs * 2 ** (n - 2));
-    await this.sleep(delay * (0.75 + 0.5 * this.random()), cancel);
+    return this.sleep(delay * (0.75 + 0.5 * this.random()), cancel);
   }
 
   /** DownloadPeerStartedRequest: Received* → Running (again after a reschedule is fine). */
