@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { context, propagation, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { FastCounter, FastHistogram, type CounterSeries, type HistogramSeries } from './fast-metrics.js';
 import { metadataGetter } from './grpc-metadata-carrier.js';
 import { tracer } from './tracer.js';
 
@@ -37,36 +38,36 @@ const BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
  * also sees the statuses that later interceptors (rate limiters) answer with.
  */
 export class GrpcServerMetrics {
-  private readonly handled: Counter<'server' | 'grpc_service' | 'grpc_method' | 'grpc_code'>;
-  private readonly started: Counter<'server' | 'grpc_service' | 'grpc_method'>;
-  private readonly seconds: Histogram<'server' | 'grpc_service' | 'grpc_method' | 'grpc_code'>;
-  private readonly rateLimited: Counter<'server' | 'grpc_service' | 'grpc_method'>;
-  /** Label objects per server and method (and per status), built once: they are used on every call. */
+  private readonly handled: FastCounter<'server' | 'grpc_service' | 'grpc_method' | 'grpc_code'>;
+  private readonly started: FastCounter<'server' | 'grpc_service' | 'grpc_method'>;
+  private readonly seconds: FastHistogram<'server' | 'grpc_service' | 'grpc_method' | 'grpc_code'>;
+  private readonly rateLimited: FastCounter<'server' | 'grpc_service' | 'grpc_method'>;
+  /** Label sets and their series per server and method (and per status), resolved once. */
   private readonly labelCache = new Map<string, MethodLabels>();
 
   constructor(deps: GrpcServerMetricsDeps) {
     const { registry, prefix } = deps;
     const registers = [registry];
-    this.started = new Counter({
+    this.started = new FastCounter({
       name: `${prefix}grpc_server_started_total`,
       help: 'gRPC calls started on the server.',
       labelNames: ['server', 'grpc_service', 'grpc_method'],
       registers,
     });
-    this.handled = new Counter({
+    this.handled = new FastCounter({
       name: `${prefix}grpc_server_handled_total`,
       help: 'gRPC calls completed on the server, by status code.',
       labelNames: ['server', 'grpc_service', 'grpc_method', 'grpc_code'],
       registers,
     });
-    this.seconds = new Histogram({
+    this.seconds = new FastHistogram({
       name: `${prefix}grpc_server_handling_seconds`,
       help: 'Time from the start of a gRPC call to its status, seconds.',
       labelNames: ['server', 'grpc_service', 'grpc_method', 'grpc_code'],
       buckets: BUCKETS,
       registers,
     });
-    this.rateLimited = new Counter({
+    this.rateLimited = new FastCounter({
       name: `${prefix}grpc_rate_limited_total`,
       help: 'gRPC calls refused with RESOURCE_EXHAUSTED (request rate limits and quotas).',
       labelNames: ['server', 'grpc_service', 'grpc_method'],
@@ -79,23 +80,25 @@ export class GrpcServerMetrics {
     let labels = this.labelCache.get(key);
     if (labels === undefined) {
       const { service, name } = splitPath(path);
-      labels = { service, name, call: { server, grpc_service: service, grpc_method: name }, byCode: new Map() };
+      const call = { server, grpc_service: service, grpc_method: name };
+      labels = { service, name, call, started: this.started.labels(call), byCode: new Map() };
       this.labelCache.set(key, labels);
     }
     return labels;
   }
 
   /** Counts and times one call's end with `code`. */
-  private recordEnd(labels: MethodLabels, seconds: number, code: number): MethodLabels['call'] & { grpc_code: string } {
+  private recordEnd(labels: MethodLabels, seconds: number, code: number): string {
     let done = labels.byCode.get(code);
     if (done === undefined) {
-      done = { ...labels.call, grpc_code: grpc.status[code] ?? String(code) };
+      const codeLabels = { ...labels.call, grpc_code: grpc.status[code] ?? String(code) };
+      done = { code: codeLabels.grpc_code, handled: this.handled.labels(codeLabels), seconds: this.seconds.labels(codeLabels) };
       labels.byCode.set(code, done);
     }
-    this.handled.inc(done);
-    this.seconds.observe(done, seconds);
-    if (code === grpc.status.RESOURCE_EXHAUSTED) this.rateLimited.inc(labels.call);
-    return done;
+    done.handled.inc();
+    done.seconds.observe(seconds);
+    if (code === grpc.status.RESOURCE_EXHAUSTED) this.rateLimited.labels(labels.call).inc();
+    return done.code;
   }
 
   /**
@@ -106,7 +109,7 @@ export class GrpcServerMetrics {
     const labels = this.labelsOf(server, path);
     return {
       started: () => {
-        this.started.inc(labels.call);
+        labels.started.inc();
         return performance.now();
       },
       ended: (startedAt, code) => {
@@ -121,7 +124,7 @@ export class GrpcServerMetrics {
       const startedAt = process.hrtime.bigint();
       const labels = this.labelsOf(server, method.path);
       const { service, name } = labels;
-      this.started.inc(labels.call);
+      labels.started.inc();
       let span: Span | undefined;
       // Set only when the call carries a valid span context (tracing on, or a caller's trace to
       // continue): otherwise nothing needs the handler to run inside a context.
@@ -133,7 +136,7 @@ export class GrpcServerMetrics {
         const done = this.recordEnd(labels, Number(process.hrtime.bigint() - startedAt) / 1e9, code);
         if (span !== undefined) {
           span.setAttribute('rpc.grpc.status_code', code);
-          if (code !== grpc.status.OK) span.setStatus({ code: SpanStatusCode.ERROR, message: details ?? done.grpc_code });
+          if (code !== grpc.status.OK) span.setStatus({ code: SpanStatusCode.ERROR, message: details ?? done });
           span.end();
         }
       };
@@ -187,7 +190,8 @@ interface MethodLabels {
   service: string;
   name: string;
   call: { server: string; grpc_service: string; grpc_method: string };
-  byCode: Map<number, { server: string; grpc_service: string; grpc_method: string; grpc_code: string }>;
+  started: CounterSeries;
+  byCode: Map<number, { code: string; handled: CounterSeries; seconds: HistogramSeries }>;
 }
 
 function splitPath(path: string): { service: string; name: string } {

@@ -10,3 +10,4 @@ export { tracingConfigSchema, type TracingConfig } from './tracing-config.js';
 export { TRACER_NAME, tracer } from './tracer.js';
 export { context, propagation, trace, SpanKind, SpanStatusCode, type Context, type Span } from '@opentelemetry/api';
 export { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+export { CounterSeries, FastCounter, FastHistogram, HistogramSeries, type FastMetricOptions } from './fast-metrics.js';

@@ -1,22 +1,19 @@
+import type { CounterSeries, HistogramSeries } from '@d7y/telemetry';
 import type { Peer } from '../resource/peer.js';
 import type { CancelToken } from '../scheduling/cancel-token.js';
 import { Scheduling, type ScheduleResult, type SchedulingDeps } from '../scheduling/scheduling.js';
 import type { ScheduleOutcome, SchedulerMetrics } from './scheduler-metrics.js';
 
-/** Label objects made once: this runs for every registration. */
-const OUTCOME_LABELS: Record<ScheduleOutcome, { outcome: ScheduleOutcome }> = {
-  normal: { outcome: 'normal' },
-  back_to_source: { outcome: 'back_to_source' },
-  failure: { outcome: 'failure' },
-};
-
 /** Scheduling with its outcomes counted and timed. */
 export class MeteredScheduling extends Scheduling {
-  private readonly metrics: SchedulerMetrics;
+  /** Series per outcome, resolved once: this runs for every registration. */
+  private readonly series: Record<ScheduleOutcome, { count: CounterSeries; duration: HistogramSeries }>;
 
   constructor(deps: SchedulingDeps & { metrics: SchedulerMetrics }) {
     super(deps);
-    this.metrics = deps.metrics;
+    const { schedules, scheduleDuration } = deps.metrics;
+    const of = (outcome: ScheduleOutcome) => ({ count: schedules.labels({ outcome }), duration: scheduleDuration.labels({ outcome }) });
+    this.series = { normal: of('normal'), back_to_source: of('back_to_source'), failure: of('failure') };
   }
 
   override async scheduleCandidateParents(peer: Peer, cancel?: CancelToken): Promise<ScheduleResult> {
@@ -27,9 +24,9 @@ export class MeteredScheduling extends Scheduling {
       outcome = result.kind === 'normal' ? 'normal' : 'back_to_source';
       return result;
     } finally {
-      const labels = OUTCOME_LABELS[outcome];
-      this.metrics.schedules.inc(labels);
-      this.metrics.scheduleDuration.observe(labels, performance.now() - startedAt);
+      const series = this.series[outcome];
+      series.count.inc();
+      series.duration.observe(performance.now() - startedAt);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { Counter, GrpcServerMetrics, Histogram, Registry, TlsMetrics } from '@d7y/telemetry';
+import { Counter, FastCounter, FastHistogram, GrpcServerMetrics, Registry, TlsMetrics, type CounterSeries } from '@d7y/telemetry';
 import type { scheduler } from '@d7y/rpc';
 
 export const SCHEDULER_METRICS_PREFIX = 'dragonfly_scheduler_';
@@ -34,11 +34,12 @@ export class SchedulerMetrics {
   readonly registry = new Registry();
   readonly grpc: GrpcServerMetrics;
   readonly tls: TlsMetrics;
-  private readonly announce = new Map<AnnounceRequest, Counter>();
+  /** One unlabeled series per counted request kind (counted on every message). */
+  private readonly announce = new Map<AnnounceRequest, CounterSeries>();
   private readonly pieceFinished: Counter<'traffic_type'>;
   private readonly traffic: Counter<'type'>;
-  readonly schedules: Counter<'outcome'>;
-  readonly scheduleDuration: Histogram<'outcome'>;
+  readonly schedules: FastCounter<'outcome'>;
+  readonly scheduleDuration: FastHistogram<'outcome'>;
 
   constructor() {
     const p = SCHEDULER_METRICS_PREFIX;
@@ -46,7 +47,7 @@ export class SchedulerMetrics {
     this.grpc = new GrpcServerMetrics({ registry: this.registry, prefix: p });
     this.tls = new TlsMetrics({ registry: this.registry, prefix: p });
     for (const [kind, name] of Object.entries(ANNOUNCE_COUNTERS) as [AnnounceRequest, string][]) {
-      this.announce.set(kind, new Counter({ name: `${p}${name}`, help: `AnnouncePeer ${kind} messages received.`, registers }));
+      this.announce.set(kind, new FastCounter({ name: `${p}${name}`, help: `AnnouncePeer ${kind} messages received.`, registers }).labels({}));
     }
     this.pieceFinished = new Counter({
       name: `${p}download_piece_finished_total`,
@@ -60,13 +61,13 @@ export class SchedulerMetrics {
       labelNames: ['type'],
       registers,
     });
-    this.schedules = new Counter({
+    this.schedules = new FastCounter({
       name: `${p}schedule_total`,
       help: 'Scheduling results: normal (parents sent), back_to_source, failure (no parent within the retry limit, or cancelled).',
       labelNames: ['outcome'],
       registers,
     });
-    this.scheduleDuration = new Histogram({
+    this.scheduleDuration = new FastHistogram({
       name: `${p}schedule_duration_milliseconds`,
       help: 'Time to schedule a peer (all rounds), milliseconds.',
       labelNames: ['outcome'],

@@ -91,7 +91,8 @@ export class Dag<V, E = undefined> {
 
   deleteInEdges(id: string): Array<[string, string, E]> {
     const vertex = this.vertices.get(id);
-    if (vertex === undefined) return [];
+    // Map#clear makes a new table even for an empty map: not once per scheduling round.
+    if (vertex === undefined || vertex.parents.size === 0) return [];
     const removed: Array<[string, string, E]> = [];
     for (const [parentId, payload] of vertex.parents) {
       this.vertices.get(parentId)?.children.delete(id);
@@ -103,7 +104,7 @@ export class Dag<V, E = undefined> {
 
   deleteOutEdges(id: string): Array<[string, string, E]> {
     const vertex = this.vertices.get(id);
-    if (vertex === undefined) return [];
+    if (vertex === undefined || vertex.children.size === 0) return [];
     const removed: Array<[string, string, E]> = [];
     for (const [childId, payload] of vertex.children) {
       this.vertices.get(childId)?.parents.delete(id);

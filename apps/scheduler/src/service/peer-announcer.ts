@@ -111,24 +111,27 @@ export class PeerAnnouncer {
     }
     if (download.type !== 'standard') throw invalidArgument(`task type ${download.type} is not supported by this scheduler`);
     const idKey = taskIdKey(download);
-    if (this.resource.tasks.get(ids.taskId)?.checkedIdKeys.has(idKey) !== true && !taskIdMatches(ids.taskId, download)) {
+    const existing = this.resource.tasks.get(ids.taskId);
+    if (existing?.checkedIdKeys.has(idKey) !== true && !taskIdMatches(ids.taskId, download)) {
       throw invalidArgument(
         `task id ${ids.taskId} does not match the download (url, tag, application, piece_length, filtered_query_params)`,
       );
     }
     const layout = contentLayout(download);
 
-    const task = this.resource.getOrAddTask({
-      id: ids.taskId,
-      type: download.type,
-      url: download.url,
-      tag: download.tag,
-      application: download.application,
-      digest: download.digest,
-      filteredQueryParams: download.filteredQueryParams,
-      requestHeader: download.requestHeader,
-      backToSourceLimit: this.config.backToSourceCount,
-    });
+    const task =
+      existing ??
+      this.resource.getOrAddTask({
+        id: ids.taskId,
+        type: download.type,
+        url: download.url,
+        tag: download.tag,
+        application: download.application,
+        digest: download.digest,
+        filteredQueryParams: download.filteredQueryParams,
+        requestHeader: download.requestHeader,
+        backToSourceLimit: this.config.backToSourceCount,
+      });
     if (task.checkedIdKeys.size < MAX_CHECKED_ID_KEYS) task.checkedIdKeys.add(idKey);
     if (task.url !== download.url || (download.digest !== undefined && task.digest !== download.digest)) task.bumpVersion();
     task.url = download.url;

@@ -107,15 +107,10 @@ export function hostTypeScore(type: HostType, state: PeerState): number {
 /** score = 0.6·loadQuality + 0.2·idcAffinity + 0.1·locationAffinity + 0.1·hostType. */
 export function parentScore(parent: Peer, child: Peer): number {
   const host = parent.host;
-  const load: LoadInput = {
-    maxTxBandwidth: host.maxTxBandwidth,
-    txBandwidth: host.txBandwidth,
-    uploadContentLength: host.uploadContentLength,
-    concurrentUploadPieceCount: host.concurrentUploadPieceCount,
-  };
-  // Lower-cased once per announcement, so the comparisons below are exact.
+  // The host is its own LoadInput (no object per candidate); idc and location keys are lower-cased
+  // once per announcement, so the comparisons below are exact.
   return (
-    LOAD_QUALITY_WEIGHT * loadQuality(load) +
+    LOAD_QUALITY_WEIGHT * loadQuality(host) +
     IDC_AFFINITY_WEIGHT * idcAffinity(host.idcKey, child.host.idcKey) +
     LOCATION_AFFINITY_WEIGHT * locationAffinity(host.locationKey, child.host.locationKey) +
     HOST_TYPE_WEIGHT * hostTypeScore(host.isSeed ? 'super' : 'normal', parent.state)
