@@ -29,10 +29,28 @@ const withHeadroom = new WeakSet<Buffer>();
  * Anything else (grpc-js) sees an ordinary Buffer.
  */
 export function allocMessage(length: number): Buffer {
-  const message = Buffer.allocUnsafe(PREFIX_BYTES + length).subarray(PREFIX_BYTES);
+  const total = PREFIX_BYTES + length;
+  let message: Buffer;
+  if (total > MAX_SLAB_MESSAGE_BYTES) {
+    message = Buffer.allocUnsafe(total).subarray(PREFIX_BYTES);
+  } else {
+    // Carved from a shared slab, like Node's own buffer pool (which only takes up to 4 KiB): one
+    // ArrayBuffer per ~40 answers of a few KiB instead of one each.
+    if (slab === undefined || slabUsed + total > SLAB_BYTES) {
+      slab = new ArrayBuffer(SLAB_BYTES);
+      slabUsed = 0;
+    }
+    message = Buffer.from(slab, slabUsed + PREFIX_BYTES, length);
+    slabUsed += (total + 7) & ~7;
+  }
   withHeadroom.add(message);
   return message;
 }
+
+const SLAB_BYTES = 256 * 1024;
+const MAX_SLAB_MESSAGE_BYTES = SLAB_BYTES / 8;
+let slab: ArrayBuffer | undefined;
+let slabUsed = 0;
 
 /** The frame around a message from allocMessage (its prefix written in place), else undefined. */
 function framedInPlace(message: Buffer): Buffer | undefined {

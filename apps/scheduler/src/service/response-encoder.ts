@@ -55,47 +55,78 @@ export class ResponseEncoder {
    * may then be up to that long behind.
    */
   peerBytes(parent: Peer): Buffer {
-    const cached = this.peers.get(parent);
-    if (cached !== undefined && cached.matches(parent)) return cached.bytes;
-    const bytes = encodeParentPeer(parent) ?? encodeWithoutTaskAndHost(parent);
-    this.peers.set(parent, new EncodedPeer(parent, bytes));
-    return bytes;
+    return this.encodedPeer(parent).bytes;
   }
 
   normalTaskResponse(parents: readonly Peer[]): Buffer {
     // Sizes first, then one buffer: this runs for every registration.
-    const fields: Array<{ peer: Buffer; task: Buffer; host: Buffer; length: number }> = [];
+    const n = parents.length;
+    const entries: EncodedPeer[] = new Array<EncodedPeer>(n);
+    const tasks: Buffer[] = new Array<Buffer>(n);
+    const lengths: number[] = new Array<number>(n);
     let bodyLength = 0;
-    for (const parent of parents) {
-      const peer = this.peerBytes(parent);
-      const task = this.taskBytes(parent.task);
-      const host = this.hostBytes(parent.host);
-      const length = peer.length + 1 + varintLength(task.length) + task.length + 1 + varintLength(host.length) + host.length;
-      fields.push({ peer, task, host, length });
+    let lastTask: Task | undefined;
+    let lastTaskBytes: Buffer | undefined;
+    for (let i = 0; i < n; i++) {
+      const parent = parents[i] as Peer;
+      const entry = this.encodedPeer(parent);
+      const info = parent.host.info;
+      if (entry.hostInfo !== info) {
+        entry.hostInfo = info;
+        entry.hostBytes = this.hostBytes(parent.host);
+      }
+      if (parent.task !== lastTask) {
+        lastTask = parent.task;
+        lastTaskBytes = this.taskBytes(parent.task);
+      }
+      const task = lastTaskBytes as Buffer;
+      const host = entry.hostBytes as Buffer;
+      const length = entry.bytes.length + 1 + varintLength(task.length) + task.length + 1 + varintLength(host.length) + host.length;
+      entries[i] = entry;
+      tasks[i] = task;
+      lengths[i] = length;
       bodyLength += 1 + varintLength(length) + length;
     }
     const out = allocMessage(1 + varintLength(bodyLength) + bodyLength);
     let at = 0;
     out[at++] = ANNOUNCE_PEER_RESPONSE_NORMAL_TASK;
     at = writeVarint(out, at, bodyLength);
-    for (const { peer, task, host, length } of fields) {
+    for (let i = 0; i < n; i++) {
+      const peer = (entries[i] as EncodedPeer).bytes;
+      const task = tasks[i] as Buffer;
+      const host = (entries[i] as EncodedPeer).hostBytes as Buffer;
       out[at++] = NORMAL_TASK_RESPONSE_CANDIDATE_PARENTS;
-      at = writeVarint(out, at, length);
-      at += peer.copy(out, at);
+      at = writeVarint(out, at, lengths[i] as number);
+      // TypedArray#set: no trip through Buffer#copy's argument handling for a few KiB.
+      out.set(peer, at);
+      at += peer.length;
       out[at++] = PEER_TASK;
       at = writeVarint(out, at, task.length);
-      at += task.copy(out, at);
+      out.set(task, at);
+      at += task.length;
       out[at++] = PEER_HOST;
       at = writeVarint(out, at, host.length);
-      at += host.copy(out, at);
+      out.set(host, at);
+      at += host.length;
     }
     return out;
+  }
+
+  private encodedPeer(parent: Peer): EncodedPeer {
+    const cached = this.peers.get(parent);
+    if (cached !== undefined && cached.matches(parent)) return cached;
+    const entry = new EncodedPeer(parent, encodeParentPeer(parent) ?? encodeWithoutTaskAndHost(parent));
+    this.peers.set(parent, entry);
+    return entry;
   }
 }
 
 /** A parent's encoded fields, with what they were made from: reused while that still holds. */
 class EncodedPeer {
   readonly bytes: Buffer;
+  /** The parent host's encoding and the announcement it was made from (hostBytes' cache, one lookup less). */
+  hostInfo: object | undefined;
+  hostBytes: Buffer | undefined;
   private readonly state: string;
   private readonly finishedPieces: number;
   private readonly needBackToSource: boolean;
