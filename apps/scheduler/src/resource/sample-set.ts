@@ -50,15 +50,12 @@ export class SampleSet<V> {
     const count = Math.min(Math.max(0, Math.floor(n)), total);
     const result: V[] = [];
     if (count * 8 <= total) {
-      const picked: number[] = [];
       // Bounded: a degenerate random() (a constant in a test) falls through to Fisher–Yates.
-      for (let tries = 0; picked.length < count && tries < 4 * count + 16; tries++) {
-        const j = Math.floor(random() * total);
-        if (picked.includes(j)) continue;
-        picked.push(j);
-        result.push(this.members[j] as V);
+      for (let tries = 0; result.length < count && tries < 4 * count + 16; tries++) {
+        const member = this.members[Math.floor(random() * total)] as V;
+        if (!result.includes(member)) result.push(member);
       }
-      if (picked.length === count) return result;
+      if (result.length === count) return result;
       result.length = 0;
     }
     const swapped = new Map<number, number>();

@@ -16,20 +16,50 @@ export function taskIdMatches(id: string, download: Download): boolean {
   return taskIdMatchesUncached(id, download);
 }
 
+/** The fields of a download that make up its task ID. */
+export interface TaskIdInputs {
+  readonly url: string;
+  readonly tag: string | undefined;
+  readonly application: string | undefined;
+  readonly pieceLength: number | undefined;
+  readonly filteredQueryParams: readonly string[];
+  readonly contentForCalculatingTaskId: string | undefined;
+  readonly enableTaskIdBasedBlobDigest: boolean;
+}
+
 /**
- * The fields of a download that make up its task ID, as one string: a task remembers the key it was
- * checked with, so later peers of the same download skip the SHA-256 (~15 µs per registration).
+ * A copy of what makes up the download's task ID: a task remembers the inputs it was checked with,
+ * so later peers of the same download skip the SHA-256 (~15 µs per registration).
  */
-export function taskIdKey(download: Download): string {
-  return JSON.stringify([
-    download.url,
-    download.tag,
-    download.application,
-    download.pieceLength,
-    download.filteredQueryParams,
-    download.contentForCalculatingTaskId,
-    download.enableTaskIdBasedBlobDigest,
-  ]);
+export function taskIdInputs(download: Download): TaskIdInputs {
+  return {
+    url: download.url,
+    tag: download.tag,
+    application: download.application,
+    pieceLength: download.pieceLength,
+    filteredQueryParams: [...download.filteredQueryParams],
+    contentForCalculatingTaskId: download.contentForCalculatingTaskId,
+    enableTaskIdBasedBlobDigest: download.enableTaskIdBasedBlobDigest,
+  };
+}
+
+/** Whether `download` has exactly these task ID inputs (compared field by field, nothing allocated). */
+export function hasTaskIdInputs(download: Download, inputs: TaskIdInputs): boolean {
+  if (
+    download.url !== inputs.url ||
+    download.tag !== inputs.tag ||
+    download.application !== inputs.application ||
+    download.pieceLength !== inputs.pieceLength ||
+    download.contentForCalculatingTaskId !== inputs.contentForCalculatingTaskId ||
+    download.enableTaskIdBasedBlobDigest !== inputs.enableTaskIdBasedBlobDigest ||
+    download.filteredQueryParams.length !== inputs.filteredQueryParams.length
+  ) {
+    return false;
+  }
+  for (let i = 0; i < inputs.filteredQueryParams.length; i++) {
+    if (download.filteredQueryParams[i] !== inputs.filteredQueryParams[i]) return false;
+  }
+  return true;
 }
 
 function taskIdMatchesUncached(id: string, download: Download): boolean {

@@ -1,4 +1,5 @@
 import { Dag } from './dag.js';
+import type { TaskIdInputs } from './task-id-check.js';
 import type { TaskType } from './download.js';
 import type { UploadLoad } from './host.js';
 import type { Peer } from './peer.js';
@@ -71,8 +72,8 @@ export class Task {
   readonly pieces = new Map<number, TrustedPiece>();
   /** Last time a seed peer failed this task (ms since epoch). */
   seedPeerFailedAt: number | undefined;
-  /** Download descriptions (task-id-check taskIdKey) already verified to yield this task's ID. */
-  readonly checkedIdKeys = new Set<string>();
+  /** Task ID inputs (task-id-check) already verified to yield this task's ID; bounded by the announcer. */
+  readonly checkedIdInputs: TaskIdInputs[] = [];
   /** A seed peer download of this task is in flight. */
   seedPeerTriggered = false;
   readonly createdAt: number;

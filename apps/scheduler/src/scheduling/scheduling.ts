@@ -150,7 +150,9 @@ export class Scheduling {
       if (!isolated && !task.canAddPeerEdge(candidate.id, peer.id)) continue;
       candidates.push(candidate);
     }
-    return this.evaluator.evaluateParents(candidates, peer).slice(0, this.config.candidateParentLimit);
+    const ranked = this.evaluator.evaluateParents(candidates, peer);
+    if (ranked.length > this.config.candidateParentLimit) ranked.length = this.config.candidateParentLimit;
+    return ranked;
   }
 }
 

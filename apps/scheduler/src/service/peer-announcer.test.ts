@@ -123,6 +123,15 @@ describe('PeerAnnouncer.register refusals', () => {
       'DF_ERR_SCHEDULER_INVALID_ARGUMENT',
       /does not match the download/,
     );
+    // Same URL, other inputs of the task ID: each is checked, not taken from the remembered one.
+    for (const change of [{ tag: 'other' }, { application: 'other' }, { pieceLength: 1 << 20 }]) {
+      const other = request(host, { priority: 3 });
+      expectCode(
+        await errorOf(announcer.register(other.ids, { ...other.download, ...change }, other.caller)),
+        'DF_ERR_SCHEDULER_INVALID_ARGUMENT',
+        /does not match the download/,
+      );
+    }
   });
 
   it('refuses the same peer twice', async () => {

@@ -6,7 +6,7 @@ import { Peer } from '../resource/peer.js';
 import type { Resource } from '../resource/resource.js';
 import type { SeedPeer } from '../resource/seed-peer.js';
 import type { Task } from '../resource/task.js';
-import { taskIdKey, taskIdMatches } from '../resource/task-id-check.js';
+import { hasTaskIdInputs, taskIdInputs, taskIdMatches } from '../resource/task-id-check.js';
 import type { CancelToken } from '../scheduling/cancel-token.js';
 import type { ScheduleResult, Scheduling } from '../scheduling/scheduling.js';
 import type { Caller } from './caller.js';
@@ -46,7 +46,7 @@ export interface PeerAnnouncerConfig {
 }
 
 /** Download descriptions remembered per task as already matching its ID (bounded: they come from clients). */
-const MAX_CHECKED_ID_KEYS = 8;
+const MAX_CHECKED_ID_INPUTS = 8;
 
 /** Most pieces a task may have: 64 TiB at 64 MiB pieces. */
 export const MAX_PIECE_COUNT = 1 << 20;
@@ -110,9 +110,10 @@ export class PeerAnnouncer {
       throw invalidArgument(`peer id ${ids.peerId} does not belong to host ${host.id} (expected "${host.ip}-${host.hostname}-<uuid>")`);
     }
     if (download.type !== 'standard') throw invalidArgument(`task type ${download.type} is not supported by this scheduler`);
-    const idKey = taskIdKey(download);
     const existing = this.resource.tasks.get(ids.taskId);
-    if (existing?.checkedIdKeys.has(idKey) !== true && !taskIdMatches(ids.taskId, download)) {
+    let checked = false;
+    for (const inputs of existing?.checkedIdInputs ?? []) checked ||= hasTaskIdInputs(download, inputs);
+    if (!checked && !taskIdMatches(ids.taskId, download)) {
       throw invalidArgument(
         `task id ${ids.taskId} does not match the download (url, tag, application, piece_length, filtered_query_params)`,
       );
@@ -132,7 +133,7 @@ export class PeerAnnouncer {
         requestHeader: download.requestHeader,
         backToSourceLimit: this.config.backToSourceCount,
       });
-    if (task.checkedIdKeys.size < MAX_CHECKED_ID_KEYS) task.checkedIdKeys.add(idKey);
+    if (!checked && task.checkedIdInputs.length < MAX_CHECKED_ID_INPUTS) task.checkedIdInputs.push(taskIdInputs(download));
     if (task.url !== download.url || (download.digest !== undefined && task.digest !== download.digest)) task.bumpVersion();
     task.url = download.url;
     task.filteredQueryParams = download.filteredQueryParams;

@@ -117,6 +117,9 @@ export function parentScore(parent: Peer, child: Peer): number {
   );
 }
 
+/** Scratch scores for evaluateParents (synchronous, so one array serves every call). */
+let scratchScores = new Float64Array(32);
+
 /** Upstream's default (load-aware) evaluator. */
 export class DefaultEvaluator implements Evaluator {
   evaluateParents(parents: readonly Peer[], child: Peer): Peer[] {
@@ -124,7 +127,7 @@ export class DefaultEvaluator implements Evaluator {
     // registration, and stable like Array#sort (equal scores keep their sampled order).
     const n = parents.length;
     const sorted: Peer[] = new Array<Peer>(n);
-    const scores: number[] = new Array<number>(n);
+    const scores = scratchScores.length >= n ? scratchScores : (scratchScores = new Float64Array(n * 2));
     for (let i = 0; i < n; i++) {
       const parent = parents[i] as Peer;
       const score = parentScore(parent, child);
