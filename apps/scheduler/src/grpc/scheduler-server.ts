@@ -20,6 +20,7 @@ import { grpcServerCredentials, type TlsSource } from '@d7y/tls';
 import { SchedulerError } from '../errors.js';
 import type { Resource } from '../resource/resource.js';
 import { AnnouncePeerSession, type AnnouncePeerSessions } from '../service/announce-peer.js';
+import { decodeAnnouncePeerRequest } from '../service/announce-peer-wire.js';
 import type { Caller } from '../service/caller.js';
 import type { PeerAnnouncer } from '../service/peer-announcer.js';
 import { ResponseEncoder, announcePeerPassThrough } from '../service/response-encoder.js';
@@ -256,7 +257,8 @@ export class SchedulerServer {
   private get directOptions(): DirectBidiCallOptions<scheduler.AnnouncePeerRequest__Output, scheduler.AnnouncePeerResponse> {
     if (this.directCallOptions === undefined) {
       const onMessage = this.deps.direct?.onMessage;
-      const deserialize = ANNOUNCE_PEER.requestDeserialize;
+      const decode = ANNOUNCE_PEER.requestDeserialize;
+      const deserialize = (bytes: Buffer): scheduler.AnnouncePeerRequest__Output => decodeAnnouncePeerRequest(bytes) ?? decode(bytes);
       this.directCallOptions = {
         deserialize:
           onMessage === undefined
