@@ -62,6 +62,16 @@ async function serve(): Promise<Served> {
           call.fail(new RpcError(grpc.status.NOT_FOUND, 'no such thing: 100% gone', { unknown: { message: 'detail survives' } }));
           return;
         }
+        if (text === 'two') {
+          // Two made before either is written: the older one must be copied, not framed in place.
+          const first = allocMessage(5);
+          const second = allocMessage(6);
+          first.write('echo1');
+          second.write('echo22');
+          call.write(first);
+          call.write(second);
+          return;
+        }
         if (text.startsWith('in-place:')) {
           // Encoded into a buffer with headroom for the frame prefix, as the scheduler's responses are.
           const reply = allocMessage(m.length + 5);
@@ -130,6 +140,9 @@ describe('DirectBidiCall over a real HTTP/2 connection', () => {
     expect(received[0]).toBe('echo:in-place:a');
     expect(received[1]).toBe(`echo:${big.toString()}`);
     expect(received[2]).toBe('echo:b');
+    const two = chat(served.address, ECHO, [Buffer.from('two')]);
+    expect((await two.done).status?.code).toBe(grpc.status.OK);
+    expect(two.received).toEqual(['echo1', 'echo22']);
   });
 
   it('leaves other methods, and calls with a deadline, to grpc-js', async () => {

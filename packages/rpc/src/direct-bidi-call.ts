@@ -20,8 +20,12 @@ export interface DirectBidiCallOptions<Req, Res> {
   maxReceiveMessageBytes: number;
 }
 
-/** Message buffers made by allocMessage: the 5 bytes before each are theirs to frame into. */
-const withHeadroom = new WeakSet<Buffer>();
+/**
+ * The last buffer allocMessage made: the 5 bytes before it are its own to frame into. A message is
+ * written right after it is encoded; one written later (or any other buffer) is copied into a
+ * frame instead, which is always correct. A WeakSet of them cost more than the copy it saves.
+ */
+let lastMessage: Buffer | undefined;
 
 /**
  * An uninitialised buffer for one encoded message of `length` bytes, with room for the gRPC
@@ -43,7 +47,7 @@ export function allocMessage(length: number): Buffer {
     message = Buffer.from(slab, slabUsed + PREFIX_BYTES, length);
     slabUsed += (total + 7) & ~7;
   }
-  withHeadroom.add(message);
+  lastMessage = message;
   return message;
 }
 
@@ -54,7 +58,8 @@ let slabUsed = 0;
 
 /** The frame around a message from allocMessage (its prefix written in place), else undefined. */
 function framedInPlace(message: Buffer): Buffer | undefined {
-  if (!withHeadroom.has(message)) return undefined;
+  if (message !== lastMessage) return undefined;
+  lastMessage = undefined;
   const frame = Buffer.from(message.buffer, message.byteOffset - PREFIX_BYTES, PREFIX_BYTES + message.length);
   frame[0] = 0;
   frame.writeUInt32BE(message.length, 1);
