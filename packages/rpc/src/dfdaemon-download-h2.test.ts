@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Http2Server, type ServerHttp2Stream } from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { DfdaemonDownloadH2Client, GrpcCallError, GrpcStatus, percentDecode, type DownloadTaskResponseFields } from './dfdaemon-download-h2.js';
 import { createDfdaemonDownloadClient } from './dfdaemon-download.js';
 import type { DfdaemonDownloadHandlers } from './generated/dfdaemon/v2/DfdaemonDownload.js';
@@ -147,6 +148,73 @@ describe('DfdaemonDownloadH2Client against the grpc-js server', () => {
       expect(() => c.downloadTask({ download: { url: 'u' } }, { onResponse: () => undefined, metadata: { [name]: 'v' } })).toThrow(TypeError);
     }
     expect(() => c.downloadTask({ download: { url: 'u' } }, { onResponse: () => undefined, metadata: { a: 'line\nbreak' } })).toThrow(TypeError);
+  });
+});
+
+describe('DfdaemonDownloadH2Client against answers grpc-js would not send', () => {
+  const raw: Http2Server[] = [];
+  afterEach(() => {
+    for (const s of raw.splice(0)) s.close();
+  });
+
+  /** A bare HTTP/2 server on a unix socket that answers every stream with `answer`. */
+  async function serveRaw(answer: (stream: ServerHttp2Stream) => void): Promise<string> {
+    const server = createServer();
+    server.on('stream', (stream) => {
+      stream.on('error', () => undefined);
+      stream.resume();
+      answer(stream);
+    });
+    const socket = join(dir, `raw${n++}.sock`);
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    raw.push(server);
+    return socket;
+  }
+  /** A gRPC message frame (bodies here are under 256 bytes). */
+  const framed = (message: Buffer, compressed = 0): Buffer => Buffer.concat([Buffer.from([compressed, 0, 0, 0, message.length]), message]);
+  const grpcHeaders = { ':status': 200, 'content-type': 'application/grpc' };
+  const call = (socket: string, onResponse: (r: DownloadTaskResponseFields) => void = () => undefined): Promise<void> =>
+    h2(socket).downloadTask({ download: { url: 'http://o/f' } }, { onResponse });
+
+  it.each([
+    ['a message that is not a DownloadTaskResponse', framed(Buffer.from([(1 << 3) | 2, 9, 0x61])), GrpcStatus.INTERNAL, /cannot decode a DownloadTaskResponse: truncated message/],
+    ['a compressed message', framed(Buffer.from([(1 << 3) | 2, 1, 0x61]), 1), GrpcStatus.INTERNAL, /compressed/],
+    ['an OK status in the middle of a message', framed(Buffer.from([(1 << 3) | 2, 1, 0x61])).subarray(0, 6), GrpcStatus.INTERNAL, /ended inside a message/],
+  ])('fails on %s', async (_name, body, code, details) => {
+    const socket = await serveRaw((stream) => {
+      stream.respond(grpcHeaders, { waitForTrailers: true });
+      stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+      stream.end(body);
+    });
+    const err = await failure(call(socket));
+    expect(err.code).toBe(code);
+    expect(err.details).toMatch(details);
+  });
+
+  it('maps an HTTP error without a gRPC status, and a reset stream', async () => {
+    const unavailable = await serveRaw((stream) => {
+      stream.respond({ ':status': 503 });
+      stream.end();
+    });
+    expect(await failure(call(unavailable))).toMatchObject({ code: GrpcStatus.UNAVAILABLE, details: 'Received HTTP status code 503' });
+    const reset = await serveRaw((stream) => stream.close(0x2));
+    expect(await failure(call(reset))).toMatchObject({ code: GrpcStatus.INTERNAL, details: 'Received RST_STREAM with code 2' });
+  });
+
+  it('cancels the call and rejects with what onResponse threw', async () => {
+    let cancelled = false;
+    const socket = await serveRaw((stream) => {
+      stream.on('close', () => (cancelled = stream.rstCode === 0x8));
+      stream.respond(grpcHeaders);
+      stream.write(framed(Buffer.from([(1 << 3) | 2, 1, 0x68])));
+    });
+    const thrown = new Error('progress failed');
+    await expect(
+      call(socket, () => {
+        throw thrown;
+      }),
+    ).rejects.toBe(thrown);
+    await vi.waitFor(() => expect(cancelled).toBe(true));
   });
 });
 

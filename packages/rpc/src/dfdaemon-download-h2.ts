@@ -4,7 +4,13 @@
 // ~155 ms `dfget --version`), paid on every download; this loads neither.
 import { connect as connectHttp2, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders } from 'node:http2';
 import { connect as connectUnix } from 'node:net';
-import { decodeDownloadTaskResponse, encodeDownloadTaskRequest, type DownloadTaskRequestFields, type DownloadTaskResponseFields } from './download-task-codec.js';
+import {
+  decodeDownloadTaskResponse,
+  encodeDownloadTaskRequest,
+  ProtoDecodeError,
+  type DownloadTaskRequestFields,
+  type DownloadTaskResponseFields,
+} from './download-task-codec.js';
 import { GrpcStatus, grpcStatusName, type GrpcStatusCode } from './grpc-status.js';
 
 export * from './download-task-codec.js';
@@ -53,7 +59,10 @@ export class DfdaemonDownloadH2Client {
     this.socketPath = socketPath;
   }
 
-  /** Resolves when the daemon ends the call with OK; rejects with a GrpcCallError otherwise. */
+  /**
+   * Resolves when the daemon ends the call with OK; rejects with a GrpcCallError otherwise (or
+   * with what `onResponse` threw, after cancelling the call).
+   */
   downloadTask(request: DownloadTaskRequestFields, o: DownloadTaskCallOptions): Promise<void> {
     const headers: Record<string, string> = {
       [constants.HTTP2_HEADER_METHOD]: 'POST',
@@ -80,15 +89,20 @@ export class DfdaemonDownloadH2Client {
       const stream = this.connect().request(headers);
       const messages = new MessageReader(o.maxReceiveMessageBytes ?? DEFAULT_MAX_RECEIVE_MESSAGE_BYTES);
       let status: GrpcCallError | 'ok' | undefined;
-      let failure: GrpcCallError | undefined;
+      /** A failure seen here (deadline, bad bytes, or onResponse throwing): the call is cancelled. */
+      let failure: Error | undefined;
       let timer: NodeJS.Timeout | undefined;
-      const fail = (err: GrpcCallError): void => {
+      const fail = (err: Error): void => {
         failure ??= err;
         if (!stream.closed) stream.close(constants.NGHTTP2_CANCEL);
       };
       const armDeadline = (deadline: number): void => {
         const left = deadline - Date.now();
-        timer = setTimeout(() => (left > MAX_TIMER_MS ? armDeadline(deadline) : fail(new GrpcCallError(GrpcStatus.DEADLINE_EXCEEDED, 'Deadline exceeded'))), Math.min(Math.max(left, 0), MAX_TIMER_MS));
+        const expire = (): void => {
+          if (left > MAX_TIMER_MS) armDeadline(deadline);
+          else fail(new GrpcCallError(GrpcStatus.DEADLINE_EXCEEDED, 'Deadline exceeded'));
+        };
+        timer = setTimeout(expire, Math.min(Math.max(left, 0), MAX_TIMER_MS));
         timer.unref();
       };
       if (o.deadline !== undefined) armDeadline(o.deadline);
@@ -109,7 +123,7 @@ export class DfdaemonDownloadH2Client {
         try {
           messages.push(chunk, (bytes) => o.onResponse(decodeDownloadTaskResponse(bytes)));
         } catch (err) {
-          fail(err instanceof GrpcCallError ? err : new GrpcCallError(GrpcStatus.INTERNAL, `cannot decode a DownloadTaskResponse: ${(err as Error).message}`));
+          fail(err instanceof ProtoDecodeError ? new GrpcCallError(GrpcStatus.INTERNAL, `cannot decode a DownloadTaskResponse: ${err.message}`) : (err as Error));
         }
       });
       stream.on('trailers', (h: IncomingHttpHeaders) => {
