@@ -25,8 +25,13 @@ export interface RangeBody {
   release(chunk: Buffer): void;
 }
 
-/** 1 MiB: a slab stays in the CPU cache between the socket read and the file write. */
-const DEFAULT_SLAB_BYTES = 1024 * 1024;
+/**
+ * 2 MiB: half a piece of 4 MiB per write and per hashing message. Against 1 MiB, ~0.07 s less per
+ * GiB on the 2-core dev VM (fewer writes, hash jobs and promise chains; 4 MiB was no better).
+ */
+const DEFAULT_SLAB_BYTES = 2 * 1024 * 1024;
+/** Idle slabs pooled by default: 64 MiB, what 8 connections circulate with room to spare. */
+const DEFAULT_MAX_POOLED_BYTES = 64 * 1024 * 1024;
 /** A slab with less room than this is handed over and the socket reads into a fresh one. */
 const MIN_READ_BYTES = 64 * 1024;
 /** Filled slabs queued for the consumer before the socket is paused. */
@@ -40,7 +45,7 @@ const HEADER_END = Buffer.from('\r\n\r\n');
 
 /**
  * The back-to-source fast path for plain-HTTP byte ranges: keep-alive sockets that read straight
- * into 1 MiB slabs (net `onread`), which go to the piece writer as they are and come back for
+ * into 2 MiB slabs (net `onread`), which go to the piece writer as they are and come back for
  * reuse. Compared with a general HTTP client this skips a 64 KiB allocation and a stream push per
  * socket read, which is most of the CPU a 1 GiB download costs on the daemon's main thread.
  *
@@ -64,7 +69,7 @@ export class HttpRangeClient {
   constructor(deps: HttpRangeClientDeps) {
     this.deps = deps;
     this.slabBytes = deps.slabBytes ?? DEFAULT_SLAB_BYTES;
-    this.maxPooled = deps.maxPooledSlabs ?? 64;
+    this.maxPooled = deps.maxPooledSlabs ?? Math.max(1, Math.floor(DEFAULT_MAX_POOLED_BYTES / this.slabBytes));
     this.maxIdle = deps.maxIdlePerOrigin ?? 64;
   }
 
