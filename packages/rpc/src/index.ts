@@ -50,6 +50,7 @@ export {
   type RpcErrorDetails,
 } from './rpc-error.js';
 export { STATUS_DETAILS_TRAILER, StatusDetailsCodec } from './status-details-codec.js';
+export { ProtoDecodeError, ProtoReader, ProtoWriter, WireType, isWireUint, varintLength, writeVarint } from './protobuf-wire.js';
 export { DirectBidiCall, allocMessage, serveBidiDirectly, servableDirectly, type DirectBidiCallOptions, type DirectBidiHandler } from './direct-bidi-call.js';
 export {
   addHealthService,

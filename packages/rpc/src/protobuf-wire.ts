@@ -63,14 +63,9 @@ export class ProtoWriter {
   }
 
   private varint(value: number): void {
-    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`cannot encode ${value} as an unsigned varint`);
+    if (!isWireUint(value)) throw new RangeError(`cannot encode ${value} as an unsigned varint`);
     this.reserve(10);
-    let v = value;
-    while (v >= 0x80) {
-      this.buf[this.pos++] = (v % 0x80) | 0x80;
-      v = Math.floor(v / 0x80);
-    }
-    this.buf[this.pos++] = v;
+    this.pos = writeVarint(this.buf, this.pos, value);
   }
 
   private reserve(bytes: number): void {
@@ -81,10 +76,30 @@ export class ProtoWriter {
   }
 }
 
-function varintLength(value: number): number {
+/** Bytes of `value` as an unsigned varint. */
+export function varintLength(value: number): number {
   let n = 1;
   for (let v = value; v >= 0x80; v = Math.floor(v / 0x80)) n++;
   return n;
+}
+
+/**
+ * Writes `value` as an unsigned varint at `at` (room checked by the caller, e.g. after sizing a
+ * message with varintLength); returns the offset after it.
+ */
+export function writeVarint(out: Uint8Array, at: number, value: number): number {
+  let v = value;
+  while (v >= 0x80) {
+    out[at++] = (v % 0x80) | 0x80;
+    v = Math.floor(v / 0x80);
+  }
+  out[at++] = v;
+  return at;
+}
+
+/** Whether `value` can be written as an unsigned varint: a non-negative integer up to 2^53 - 1. */
+export function isWireUint(value: number): boolean {
+  return Number.isSafeInteger(value) && value >= 0;
 }
 
 /**
@@ -132,6 +147,7 @@ export class ProtoReader {
 
   string(): string {
     const [start, end] = this.lengthDelimited();
+    if (Buffer.isBuffer(this.bytes)) return this.bytes.toString('utf8', start, end);
     return Buffer.from(this.bytes.buffer, this.bytes.byteOffset + start, end - start).toString('utf8');
   }
 

@@ -1,4 +1,4 @@
-import type { scheduler } from '@d7y/rpc';
+import { ProtoDecodeError, ProtoReader, type scheduler } from '@d7y/rpc';
 
 type Request = scheduler.AnnouncePeerRequest__Output;
 type DownloadOutput = NonNullable<NonNullable<Request['register_peer_request']>['download']>;
@@ -18,112 +18,58 @@ const NOT_COVERED = new NotCovered('not covered by the hand decoder');
  * names, defaults, oneof and `optional` virtual fields). Those two steps cost ~13 µs per
  * registration. Anything else — another request kind, a Download field outside the common ones
  * (certificate chains, object storage, HDFS, Hugging Face, ModelScope), unknown fields or enum
- * values, numbers beyond 2^53, malformed bytes — returns undefined, and the caller decodes with
- * protobufjs as before, errors included.
+ * values, numbers beyond 2^53 (or 2^31 for int32), malformed bytes — returns undefined, and the
+ * caller decodes with protobufjs as before, errors included.
  */
 export function decodeAnnouncePeerRequest(bytes: Buffer): Request | undefined {
   try {
-    return readRequest(new Reader(bytes, 0, bytes.length));
+    return readRequest(new ProtoReader(bytes));
   } catch (err) {
-    if (err instanceof NotCovered) return undefined;
+    if (err instanceof NotCovered || err instanceof ProtoDecodeError) return undefined;
     throw err;
   }
 }
 
-class Reader {
-  constructor(
-    readonly buf: Buffer,
-    public pos: number,
-    readonly end: number,
-  ) {}
-
-  get done(): boolean {
-    return this.pos >= this.end;
-  }
-
-  /** An unsigned varint up to 2^53 − 1; anything longer or larger is not covered. */
-  varint(): number {
-    let value = 0;
-    let scale = 1;
-    for (let i = 0; i < 8; i++) {
-      if (this.pos >= this.end) throw NOT_COVERED;
-      const byte = this.buf[this.pos++] as number;
-      value += (byte & 0x7f) * scale;
-      if (byte < 0x80) {
-        if (!Number.isSafeInteger(value)) throw NOT_COVERED;
-        return value;
-      }
-      scale *= 128;
-    }
-    throw NOT_COVERED;
-  }
-
-  /** The bounds of a length-delimited field's body; moves past it. */
-  delimited(): [number, number] {
-    const length = this.varint();
-    const start = this.pos;
-    if (length > this.end - start) throw NOT_COVERED;
-    this.pos = start + length;
-    return [start, start + length];
-  }
-
-  string(): string {
-    const [start, end] = this.delimited();
-    return this.buf.toString('utf8', start, end);
-  }
-
-  sub(): Reader {
-    const [start, end] = this.delimited();
-    return new Reader(this.buf, start, end);
-  }
-
-  bool(): boolean {
-    const value = this.varint();
-    return value !== 0;
-  }
+/** An unsigned varint protobufjs gives the same way (safe integer). */
+function uint(r: ProtoReader): number {
+  const value = r.uint();
+  if (!Number.isSafeInteger(value)) throw NOT_COVERED;
+  return value;
 }
 
-const LENGTH_DELIMITED = 2;
-const VARINT = 0;
-
-function expectWireType(tag: number, wireType: number): void {
-  if ((tag & 7) !== wireType) throw NOT_COVERED;
+/** A uint32 or non-negative int32/enum within `max`, as protobufjs gives it. */
+function small(r: ProtoReader, max: number): number {
+  const value = r.uint();
+  if (value > max) throw NOT_COVERED;
+  return value;
 }
 
-function readRequest(r: Reader): Request {
+function readRequest(r: ProtoReader): Request {
   const out = { host_id: '', task_id: '', peer_id: '' } as Request;
   let kind: 'register_peer_request' | 'download_peer_started_request' | undefined;
   let register: NonNullable<Request['register_peer_request']> | undefined;
-  while (!r.done) {
-    const tag = r.varint();
-    switch (tag >>> 3) {
+  while (r.next()) {
+    switch (r.field) {
       case 1:
-        expectWireType(tag, LENGTH_DELIMITED);
         out.host_id = r.string();
         break;
       case 2:
-        expectWireType(tag, LENGTH_DELIMITED);
         out.task_id = r.string();
         break;
       case 3:
-        expectWireType(tag, LENGTH_DELIMITED);
         out.peer_id = r.string();
         break;
-      case 4: {
-        expectWireType(tag, LENGTH_DELIMITED);
+      case 4:
         // A repeated occurrence of a message field merges in protobuf: leave that to protobufjs.
         if (kind !== undefined) throw NOT_COVERED;
         kind = 'register_peer_request';
-        register = readRegister(r.sub());
+        register = readRegister(r.message());
         break;
-      }
-      case 5: {
-        expectWireType(tag, LENGTH_DELIMITED);
+      case 5:
         if (kind !== undefined) throw NOT_COVERED;
         kind = 'download_peer_started_request';
-        if (!r.sub().done) throw NOT_COVERED; // DownloadPeerStartedRequest has no fields
+        if (r.message().next()) throw NOT_COVERED; // DownloadPeerStartedRequest has no fields
         break;
-      }
       default:
         throw NOT_COVERED;
     }
@@ -135,18 +81,19 @@ function readRequest(r: Reader): Request {
   return out;
 }
 
-function readRegister(r: Reader): NonNullable<Request['register_peer_request']> {
+function readRegister(r: ProtoReader): NonNullable<Request['register_peer_request']> {
   let download: DownloadOutput | null = null;
-  while (!r.done) {
-    const tag = r.varint();
-    if (tag >>> 3 !== 1 || download !== null) throw NOT_COVERED;
-    expectWireType(tag, LENGTH_DELIMITED);
-    download = readDownload(r.sub());
+  while (r.next()) {
+    if (r.field !== 1 || download !== null) throw NOT_COVERED;
+    download = readDownload(r.message());
   }
   return { download };
 }
 
-function readDownload(r: Reader): DownloadOutput {
+const UINT32_MAX = 2 ** 32 - 1;
+const INT32_MAX = 2 ** 31 - 1;
+
+function readDownload(r: ProtoReader): DownloadOutput {
   const d = {
     filtered_query_params: [] as string[],
     certificate_chain: [] as Buffer[],
@@ -164,12 +111,10 @@ function readDownload(r: Reader): DownloadOutput {
     enable_task_id_based_blob_digest: false,
     metadata_only: false,
   } as Record<string, unknown>;
-  while (!r.done) {
-    const tag = r.varint();
-    const field = tag >>> 3;
+  while (r.next()) {
+    const field = r.field;
     switch (field) {
       case 1:
-        expectWireType(tag, LENGTH_DELIMITED);
         d.url = r.string();
         break;
       case 2:
@@ -178,47 +123,40 @@ function readDownload(r: Reader): DownloadOutput {
       case 11:
       case 23:
       case 24:
-        expectWireType(tag, LENGTH_DELIMITED);
         setOptional(d, STRING_FIELDS[field] as string, r.string());
         break;
-      case 3: {
-        expectWireType(tag, LENGTH_DELIMITED);
+      case 3:
         if (d.range !== undefined) throw NOT_COVERED;
-        setOptional(d, 'range', readPair(r.sub(), 'start', 'length'));
+        setOptional(d, 'range', readPair(r.message(), 'start', 'length', Number.MAX_SAFE_INTEGER));
         break;
-      }
       case 4:
-        expectWireType(tag, VARINT);
-        d.type = enumName(TASK_TYPES, r.varint());
+        d.type = enumName(TASK_TYPES, small(r, INT32_MAX));
         break;
       case 7:
-        expectWireType(tag, VARINT);
-        d.priority = enumName(PRIORITIES, r.varint());
+        d.priority = enumName(PRIORITIES, small(r, INT32_MAX));
         break;
       case 8:
-        expectWireType(tag, LENGTH_DELIMITED);
         (d.filtered_query_params as string[]).push(r.string());
         break;
       case 9: {
-        expectWireType(tag, LENGTH_DELIMITED);
-        const [key, value] = readMapEntry(r.sub());
+        const [key, value] = readMapEntry(r.message());
         (d.request_header as Record<string, string>)[key] = value;
         break;
       }
-      case 10:
       case 25:
+        setOptional(d, 'concurrent_piece_count', small(r, UINT32_MAX));
+        break;
+      case 10:
       case 27:
       case 28:
       case 29:
-        expectWireType(tag, VARINT);
-        setOptional(d, NUMBER_FIELDS[field] as string, r.varint());
+        setOptional(d, NUMBER_FIELDS[field] as string, uint(r));
         break;
-      case 12: {
-        expectWireType(tag, LENGTH_DELIMITED);
+      case 12:
         if (d.timeout !== undefined) throw NOT_COVERED;
-        setOptional(d, 'timeout', readPair(r.sub(), 'seconds', 'nanos'));
+        // Duration: int64 seconds (non-negative here), int32 nanos.
+        setOptional(d, 'timeout', readPair(r.message(), 'seconds', 'nanos', INT32_MAX));
         break;
-      }
       case 13:
       case 14:
       case 16:
@@ -228,7 +166,6 @@ function readDownload(r: Reader): DownloadOutput {
       case 26:
       case 30:
       case 33:
-        expectWireType(tag, VARINT);
         d[BOOL_FIELDS[field] as string] = r.bool();
         break;
       default:
@@ -254,7 +191,6 @@ const STRING_FIELDS: Record<number, string> = {
 };
 const NUMBER_FIELDS: Record<number, string> = {
   10: 'piece_length',
-  25: 'concurrent_piece_count',
   27: 'actual_piece_length',
   28: 'actual_content_length',
   29: 'actual_piece_count',
@@ -277,28 +213,27 @@ function enumName(names: readonly string[], value: number): string {
   return name;
 }
 
-/** Range {start, length} or Duration {seconds, nanos}: two varint fields 1 and 2, zero when absent. */
-function readPair<A extends string, B extends string>(r: Reader, first: A, second: B): Record<A | B, number> {
+/**
+ * Range {start, length} (uint64s) or Duration {seconds, nanos} (int64, int32): two varint fields 1
+ * and 2, zero when absent; the second no larger than `secondMax`.
+ */
+function readPair<A extends string, B extends string>(r: ProtoReader, first: A, second: B, secondMax: number): Record<A | B, number> {
   const out = { [first]: 0, [second]: 0 } as Record<A | B, number>;
-  while (!r.done) {
-    const tag = r.varint();
-    expectWireType(tag, VARINT);
-    if (tag >>> 3 === 1) out[first] = r.varint();
-    else if (tag >>> 3 === 2) out[second] = r.varint();
+  while (r.next()) {
+    if (r.field === 1) out[first] = uint(r);
+    else if (r.field === 2) out[second] = small(r, secondMax);
     else throw NOT_COVERED;
   }
   return out;
 }
 
 /** A map<string, string> entry: key = 1, value = 2, each '' when absent. */
-function readMapEntry(r: Reader): [string, string] {
+function readMapEntry(r: ProtoReader): [string, string] {
   let key = '';
   let value = '';
-  while (!r.done) {
-    const tag = r.varint();
-    expectWireType(tag, LENGTH_DELIMITED);
-    if (tag >>> 3 === 1) key = r.string();
-    else if (tag >>> 3 === 2) value = r.string();
+  while (r.next()) {
+    if (r.field === 1) key = r.string();
+    else if (r.field === 2) value = r.string();
     else throw NOT_COVERED;
   }
   return [key, value];

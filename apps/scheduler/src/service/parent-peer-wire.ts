@@ -1,13 +1,22 @@
+import { WireType, isWireUint, varintLength, writeVarint } from '@d7y/rpc';
 import type { Peer } from '../resource/peer.js';
-import {
-  LENGTH_DELIMITED,
-  VARINT,
-  delimitedFieldLength,
-  isWireUint,
-  tag,
-  varintFieldLength,
-  writeVarint,
-} from './proto-writer.js';
+
+const { VARINT, LEN: LENGTH_DELIMITED } = WireType;
+
+/** A field's tag byte (field numbers below 16 take one). */
+function tag(field: number, wireType: number): number {
+  return field * 8 + wireType;
+}
+
+/** Bytes of a varint field with a one-byte tag. */
+function varintFieldLength(value: number): number {
+  return 1 + varintLength(value);
+}
+
+/** Bytes of a length-delimited field with a one-byte tag, whose body is `length` bytes. */
+function delimitedFieldLength(length: number): number {
+  return 1 + varintLength(length) + length;
+}
 
 // common.v2.Peer field numbers (protos/common.proto).
 const ID = tag(1, LENGTH_DELIMITED);

@@ -1,9 +1,8 @@
-import { allocMessage, schedulerServiceDefinition, type common, type scheduler } from '@d7y/rpc';
+import { allocMessage, schedulerServiceDefinition, varintLength, writeVarint, type common, type scheduler } from '@d7y/rpc';
 import type { Host } from '../resource/host.js';
 import type { Peer } from '../resource/peer.js';
 import type { Task } from '../resource/task.js';
 import { encodeParentPeer } from './parent-peer-wire.js';
-import { varintLength, writeVarint } from './proto-writer.js';
 import { hostToProto, peerToProto, taskToProto } from './to-proto.js';
 
 // Protobuf wire tags (field << 3 | wire type 2 = length-delimited) of the fields composed by hand.
