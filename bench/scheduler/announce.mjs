@@ -16,7 +16,7 @@ import { TlsSource, createCa, grpcChannelCredentials, issueCertificate, writeTls
 
 const HOSTS = Number(process.argv[2] ?? 1000);
 const PEERS = Number(process.argv[3] ?? 10_000);
-const IN_FLIGHT = Number(process.argv[4] ?? 64);
+const IN_FLIGHT = Number(process.argv[4] ?? 32);
 const IPS_PER_IDENTITY = Number(process.env.BENCH_IPS_PER_IDENTITY ?? 10);
 // `h2` (default): registrations go over node:http2 with requests framed before the clock starts, so
 // the generator costs far less CPU per peer than the scheduler; `grpc-js`: through grpc-js clients.
