@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, exitOnConfigError } from '@d7y/config';
+import { stopOnSignals } from '@d7y/core';
 import { createLogger, LOG_LEVELS } from '@d7y/logger';
 import { startTracing, type Tracing } from '@d7y/telemetry';
 import { loadDfdaemonConfig } from './config/load-dfdaemon-config.js';
@@ -62,24 +63,7 @@ async function main(): Promise<void> {
     process.stderr.write(`dfdaemon: cannot start: ${(err as Error).message}\n`);
     process.exit(1);
   }
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    daemon
-      .stop()
-      .then(() => tracing.shutdown())
-      .then(
-        () => process.exit(0),
-        (err: unknown) => {
-          logger.error({ err }, 'stop failed');
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  stopOnSignals(() => daemon.stop().then(() => tracing.shutdown()), { log: logger });
 }
 
 void main();

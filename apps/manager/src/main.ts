@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Server as TlsServer } from 'node:tls';
 import { join } from 'node:path';
 import { ConfigError, exitOnConfigError, loadConfig } from '@d7y/config';
-import { assertNever } from '@d7y/core';
+import { assertNever, stopOnSignals } from '@d7y/core';
 import { createLogger } from '@d7y/logger';
 import type { Logger } from '@d7y/logger';
 import { EgressClient, readCaCert } from '@d7y/egress';
@@ -355,18 +355,7 @@ async function runCli(argv: readonly string[]): Promise<void> {
     logger.fatal({ err }, 'manager failed to start');
     process.exit(1);
   }
-  const shutdown = (signal: string): void => {
-    logger.info({ signal }, 'stopping');
-    running
-      .stop()
-      .then(() => tracing.shutdown())
-      .then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  stopOnSignals(() => running.stop().then(() => tracing.shutdown()), { log: logger });
 }
 
 // Runs only as the `manager` binary (bin/manager.js imports this file); tests import startManager.

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { exitOnConfigError, loadConfig } from '@d7y/config';
+import { stopOnSignals } from '@d7y/core';
 import { createLogger } from '@d7y/logger';
 import { startTracing } from '@d7y/telemetry';
 import { TlsSource } from '@d7y/tls';
@@ -44,24 +45,7 @@ async function main(): Promise<void> {
   // before the app: its spans go through the SDK when tracing.endpoint is set
   const tracing = await startTracing({ serviceName: 'scheduler', config: config.tracing, logger });
   const app = createSchedulerApp(config, { logger, tls });
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping');
-    app
-      .stop()
-      .then(() => tracing.shutdown())
-      .then(
-        () => process.exit(0),
-        (err: unknown) => {
-          logger.error({ err }, 'stop failed');
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  stopOnSignals(() => app.stop().then(() => tracing.shutdown()), { log: logger });
   try {
     await app.start();
   } catch (err) {

@@ -17,3 +17,5 @@ export type { ConsistentHashOptions } from './consistent-hash.js';
 export { TokenBucket } from './token-bucket.js';
 export type { TokenBucketDeps, TokenBucketTimers } from './token-bucket.js';
 export { syncDir, writeFileAtomic } from './atomic-file.js';
+export { stopOnSignals } from './stop-on-signals.js';
+export type { StopLog, StopOnSignalsDeps } from './stop-on-signals.js';
