@@ -85,6 +85,8 @@ export class SchedulerServer {
   private boundPort: number | undefined;
   private readonly sessions = new Set<AnnouncePeerSession>();
   private readonly shared: AnnouncePeerSessions;
+  /** How DirectBidiCall reads and writes AnnouncePeer messages: one object for every call. */
+  private readonly directOptions: DirectBidiCallOptions<scheduler.AnnouncePeerRequest__Output, scheduler.AnnouncePeerResponse>;
   private readonly authorizer = new Authorizer();
   private readonly encoder = new ResponseEncoder();
 
@@ -109,6 +111,7 @@ export class SchedulerServer {
       ...(deps.direct?.observer !== undefined ? { observer: deps.direct.observer } : {}),
       logger: deps.logger,
     };
+    this.directOptions = announcePeerCallOptions(deps.direct?.onMessage, deps.config.maxReceiveMessageBytes);
     this.server.addService(announcePeerPassThrough(), this.handlers());
     this.health = addHealthService(this.server);
     this.health.setStatus(SCHEDULER_SERVICE_NAME, 'NOT_SERVING');
@@ -237,7 +240,7 @@ export class SchedulerServer {
 
   /** An AnnouncePeer stream taken from grpc-js by serveBidiDirectly. */
   private announcePeerDirect(stream: ServerHttp2Stream): void {
-    const call = new DirectBidiCall<scheduler.AnnouncePeerRequest__Output, scheduler.AnnouncePeerResponse>(stream, this.directOptions);
+    const call = new DirectBidiCall(stream, this.directOptions);
     const observer = this.deps.direct?.observer;
     const startedAt = observer?.started();
     let caller: Caller;
@@ -252,34 +255,34 @@ export class SchedulerServer {
     }
     call.handler = new AnnouncePeerSession(this.shared, call, caller, startedAt);
   }
+}
 
-  /** How DirectBidiCall reads and writes AnnouncePeer messages: one object for every call. */
-  private get directOptions(): DirectBidiCallOptions<scheduler.AnnouncePeerRequest__Output, scheduler.AnnouncePeerResponse> {
-    if (this.directCallOptions === undefined) {
-      const onMessage = this.deps.direct?.onMessage;
-      const decode = ANNOUNCE_PEER.requestDeserialize;
-      const deserialize = (bytes: Buffer): scheduler.AnnouncePeerRequest__Output => decodeAnnouncePeerRequest(bytes) ?? decode(bytes);
-      this.directCallOptions = {
-        deserialize:
-          onMessage === undefined
-            ? deserialize
-            : (bytes) => {
-                const message = deserialize(bytes);
-                try {
-                  onMessage(message);
-                } catch {
-                  // observation never breaks a call
-                }
-                return message;
-              },
-        serialize: ANNOUNCE_PEER.responseSerialize,
-        maxReceiveMessageBytes: this.deps.config.maxReceiveMessageBytes,
-      };
-    }
-    return this.directCallOptions;
-  }
-
-  private directCallOptions: DirectBidiCallOptions<scheduler.AnnouncePeerRequest__Output, scheduler.AnnouncePeerResponse> | undefined;
+/**
+ * AnnouncePeer's codec for DirectBidiCall: RegisterPeer and DownloadPeerStarted decoded by hand,
+ * everything else by protobufjs; `onMessage` (metrics) sees each decoded request.
+ */
+function announcePeerCallOptions(
+  onMessage: DirectAnnouncePeer['onMessage'],
+  maxReceiveMessageBytes: number,
+): DirectBidiCallOptions<scheduler.AnnouncePeerRequest__Output, scheduler.AnnouncePeerResponse> {
+  const decode = ANNOUNCE_PEER.requestDeserialize;
+  const deserialize = (bytes: Buffer): scheduler.AnnouncePeerRequest__Output => decodeAnnouncePeerRequest(bytes) ?? decode(bytes);
+  return {
+    deserialize:
+      onMessage === undefined
+        ? deserialize
+        : (bytes) => {
+            const message = deserialize(bytes);
+            try {
+              onMessage(message);
+            } catch {
+              // observation never breaks a call
+            }
+            return message;
+          },
+    serialize: ANNOUNCE_PEER.responseSerialize,
+    maxReceiveMessageBytes,
+  };
 }
 
 /**
