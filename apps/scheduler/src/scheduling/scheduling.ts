@@ -137,7 +137,7 @@ export class Scheduling {
     // A child without any edge (the usual case: it has just registered, or its in-edges were dropped
     // for this round and it serves nobody yet) cannot close a cycle, and no candidate already has an
     // edge to it: every candidate sampled from the task's graph passes canAddPeerEdge.
-    const isolated = task.peerInDegree(peer.id) === 0 && task.peerOutDegree(peer.id) === 0 && task.hasPeer(peer.id);
+    const isolated = peer.parentCount === 0 && task.peerOutDegree(peer.id) === 0 && task.hasPeer(peer.id);
     for (const candidate of task.randomServingPeers(this.config.filterParentLimit, this.random)) {
       if (candidate === peer || (peer.blockParents.size > 0 && peer.blockParents.has(candidate.id))) continue;
       const host = candidate.host;
