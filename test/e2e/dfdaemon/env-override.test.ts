@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { E2eCluster } from '../harness/cluster.js';
 import { assertBuilt } from '../harness/paths.js';
@@ -35,8 +33,8 @@ describe('e2e: dfdaemon environment overrides', () => {
     cluster = await E2eCluster.create('env-override');
     process.env[VAR] = PASSWORD; // inherited by the daemon process
     const d = await cluster.dfdaemon({ hostname: 'peer-env', schedulers: [], config: { proxy: { server: { port: 0, basicAuth: { username: 'puller' } } } } });
-    const ready = (await readFile(join(cluster.root, 'peer-env', 'dfdaemon.log'), 'utf8')).split('\n').find((l) => l.includes('"dfdaemon ready"'));
-    proxyPort = (JSON.parse(ready ?? '{}') as { proxyPort?: number }).proxyPort ?? 0;
+    // from the ready line on stdout, not the log file (written asynchronously beside it)
+    proxyPort = d.ports.proxyPort;
     expect(d.ports.uploadPort).toBeGreaterThan(0);
   }, 60_000);
 

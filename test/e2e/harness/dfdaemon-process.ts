@@ -18,6 +18,8 @@ export interface DfdaemonPorts {
   uploadPort: number;
   piecePort: number;
   healthPort: number;
+  /** 0 when the proxy is disabled. */
+  proxyPort: number;
   socketPath: string;
   hostId: string;
 }
@@ -62,8 +64,8 @@ export class DfdaemonProcess {
   private static async spawn(name: string, configPath: string, logFile: string): Promise<{ proc: ServiceProcess; ports: DfdaemonPorts }> {
     const proc = new ServiceProcess({ name, command: process.execPath, args: [BIN.dfdaemon, '--config', configPath], logFile });
     const line = await proc.waitForLine((l) => l.includes('"dfdaemon ready"'));
-    const rec = JSON.parse(line) as DfdaemonPorts;
-    return { proc, ports: { uploadPort: rec.uploadPort, piecePort: rec.piecePort, healthPort: rec.healthPort, socketPath: rec.socketPath, hostId: rec.hostId } };
+    const rec = JSON.parse(line) as Omit<DfdaemonPorts, 'proxyPort'> & { proxyPort?: number };
+    return { proc, ports: { uploadPort: rec.uploadPort, piecePort: rec.piecePort, healthPort: rec.healthPort, proxyPort: rec.proxyPort ?? 0, socketPath: rec.socketPath, hostId: rec.hostId } };
   }
 
   get socketPath(): string {
