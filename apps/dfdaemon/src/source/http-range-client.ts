@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { DfdaemonError } from '../errors.js';
+import { SlabPool } from '../memory/slab-pool.js';
 
 export interface HttpRangeClientDeps {
   /** Time to wait for response headers (ms). */
@@ -8,8 +9,8 @@ export interface HttpRangeClientDeps {
   bodyTimeoutMs: number;
   /** Size of the buffers the socket reads into (bytes). */
   slabBytes?: number;
-  /** Idle slabs kept for reuse (the rest are left to the GC). */
-  maxPooledSlabs?: number;
+  /** Frees the slabs let go after an idle spell (default: one full garbage collection soon). */
+  collectGarbage?: () => void;
   /** Idle keep-alive connections kept per origin. */
   maxIdlePerOrigin?: number;
 }
@@ -30,14 +31,10 @@ export interface RangeBody {
  * GiB on the 2-core dev VM (fewer writes, hash jobs and promise chains; 4 MiB was no better).
  */
 const DEFAULT_SLAB_BYTES = 2 * 1024 * 1024;
-/** Idle slabs pooled by default: 64 MiB, what 8 connections circulate with room to spare. */
-const DEFAULT_MAX_POOLED_BYTES = 64 * 1024 * 1024;
 /** A slab with less room than this is handed over and the socket reads into a fresh one. */
 const MIN_READ_BYTES = 64 * 1024;
 /** Filled slabs queued for the consumer before the socket is paused. */
 const MAX_QUEUED_SLABS = 2;
-/** Idle time after which pooled slabs are dropped (ms). */
-const POOL_IDLE_MS = 2_000;
 /** Response headers longer than this are refused. */
 const MAX_HEADER_BYTES = 32 * 1024;
 
@@ -55,30 +52,26 @@ const HEADER_END = Buffer.from('\r\n\r\n');
  */
 export class HttpRangeClient {
   private readonly deps: HttpRangeClientDeps;
-  private readonly slabBytes: number;
-  private readonly maxPooled: number;
   private readonly maxIdle: number;
   private readonly idle = new Map<string, Connection[]>();
-  private readonly pool: ArrayBuffer[] = [];
-  /** Slabs handed out and not yet released: only those may come back to the pool. */
-  private readonly lent = new WeakSet<ArrayBuffer>();
+  /**
+   * After two seconds without a download reading into slabs, the free slabs and the idle
+   * connections (each holds the slab its next read would land in) are let go, so a daemon does
+   * not keep its download buffers while it serves.
+   */
+  private readonly slabs: SlabPool;
   private closed = false;
-  private lastTake = 0;
-  private trimTimer: NodeJS.Timeout | undefined;
 
   constructor(deps: HttpRangeClientDeps) {
     this.deps = deps;
-    this.slabBytes = deps.slabBytes ?? DEFAULT_SLAB_BYTES;
-    this.maxPooled = deps.maxPooledSlabs ?? Math.max(1, Math.floor(DEFAULT_MAX_POOLED_BYTES / this.slabBytes));
     this.maxIdle = deps.maxIdlePerOrigin ?? 64;
+    this.slabs = new SlabPool({ slabBytes: deps.slabBytes ?? DEFAULT_SLAB_BYTES, onIdle: () => this.closeIdle(), collect: deps.collectGarbage });
   }
 
   close(): void {
     this.closed = true;
-    clearTimeout(this.trimTimer);
-    for (const conns of this.idle.values()) for (const c of conns) c.socket.destroy();
-    this.idle.clear();
-    this.pool.length = 0;
+    this.closeIdle();
+    this.slabs.close();
   }
 
   /**
@@ -115,42 +108,21 @@ export class HttpRangeClient {
   }
 
   /**
-   * Plain ArrayBuffers, not SharedArrayBuffers that a hashing thread could read in place: on
-   * Node 20 the memory of freed SharedArrayBuffers stays in the process (RSS grew by ~600 MiB
-   * over a 1 GiB download), so the hasher re-reads written ranges from the page cache instead.
+   * Plain memory, not SharedArrayBuffers that a hashing thread could read in place: on Node 20 the
+   * memory of freed SharedArrayBuffers stays in the process (RSS grew by ~600 MiB over a 1 GiB
+   * download), so the hasher re-reads written ranges from the page cache instead.
    */
   takeSlab(): Buffer {
-    this.lastTake = Date.now();
-    const ab = this.pool.pop() ?? new ArrayBuffer(this.slabBytes);
-    this.lent.add(ab);
-    return Buffer.from(ab);
+    return this.slabs.take();
   }
 
   releaseSlab(chunk: Buffer): void {
-    const ab = chunk.buffer;
-    if (!(ab instanceof ArrayBuffer) || !this.lent.has(ab)) return;
-    this.lent.delete(ab);
-    if (this.pool.length < this.maxPooled && !this.closed) this.pool.push(ab);
-    this.trimLater();
+    this.slabs.give(chunk);
   }
 
-  /**
-   * Two seconds without a download reading into slabs: the pool and the idle connections (each
-   * holds the slab its next read would land in) are let go, so a daemon does not keep its
-   * download buffers while it serves.
-   */
-  private trimLater(): void {
-    if (this.trimTimer !== undefined) return;
-    this.trimTimer = setTimeout(() => {
-      this.trimTimer = undefined;
-      if (Date.now() - this.lastTake < POOL_IDLE_MS) {
-        this.trimLater();
-        return;
-      }
-      this.pool.length = 0;
-      for (const conns of this.idle.values()) for (const c of conns.splice(0)) c.socket.destroy();
-    }, POOL_IDLE_MS);
-    this.trimTimer.unref();
+  private closeIdle(): void {
+    for (const conns of this.idle.values()) for (const c of conns.splice(0)) c.socket.destroy();
+    this.idle.clear();
   }
 
   private open(url: URL): Connection {

@@ -1,36 +1,31 @@
 import { open } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
+import { SlabPool } from '../memory/slab-pool.js';
 import type { BandwidthLimiter } from '../rate-limit/bandwidth-limiter.js';
 
 export interface FileRangeSenderDeps {
   /** Bytes read from disk per write to the socket. */
   chunkBytes?: number;
-  /** Idle chunk buffers kept for reuse. */
-  maxPooled?: number;
+  /** Frees the chunk buffers let go after an idle spell (default: one full garbage collection soon). */
+  collectGarbage?: () => void;
 }
 
 /** 128 KiB: big enough that per-chunk overhead does not show, small enough for many children at once. */
 const DEFAULT_CHUNK_BYTES = 128 * 1024;
-/** Idle time after which pooled chunk buffers are let go (ms). */
-const POOL_IDLE_MS = 2_000;
 
 /**
  * Streams a byte range of a file to a socket with bounded memory: each response has at most two
  * chunks outstanding (one being written while the next is read), and chunk buffers are reused
- * across responses instead of allocated per read (freeing and reallocating them fragments the
- * heap, which shows as RSS that never comes back). A parent serving 64 piece requests at once
- * (8 children × 8 pieces) holds about 64 × 2 × 128 KiB, whatever the socket buffers would accept.
+ * across responses from a slab pool instead of allocated per read (freeing and reallocating them
+ * fragments the heap, which shows as RSS that never comes back). A parent serving 64 piece
+ * requests at once (8 children × 8 pieces) holds about 64 × 2 × 128 KiB, whatever the socket
+ * buffers would accept; two seconds after the last request that memory is let go.
  */
 export class FileRangeSender {
-  private readonly chunkBytes: number;
-  private readonly maxPooled: number;
-  private readonly pool: Buffer[] = [];
-  private lastSend = 0;
-  private trimTimer: NodeJS.Timeout | undefined;
+  private readonly chunks: SlabPool;
 
   constructor(deps: FileRangeSenderDeps = {}) {
-    this.chunkBytes = deps.chunkBytes ?? DEFAULT_CHUNK_BYTES;
-    this.maxPooled = deps.maxPooled ?? 128;
+    this.chunks = new SlabPool({ slabBytes: deps.chunkBytes ?? DEFAULT_CHUNK_BYTES, collect: deps.collectGarbage });
   }
 
   /**
@@ -38,14 +33,13 @@ export class FileRangeSender {
    * each chunk. Rejects if the file is shorter or `out` closes first.
    */
   async send(path: string, start: number, endInclusive: number, out: Writable, limiter?: BandwidthLimiter): Promise<void> {
-    this.lastSend = Date.now();
     const fh = await open(path, 'r');
     let previous: Promise<void> | undefined;
     try {
       let pos = start;
       const end = endInclusive + 1;
       while (pos < end) {
-        const buf = this.pool.pop() ?? Buffer.allocUnsafeSlow(this.chunkBytes);
+        const buf = this.chunks.take();
         let sent = false;
         try {
           const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, end - pos), pos);
@@ -53,11 +47,11 @@ export class FileRangeSender {
           await limiter?.acquire(bytesRead);
           // At most two chunks in flight: wait for the one before the previous to be flushed.
           if (previous !== undefined) await previous;
-          previous = writeChunk(out, buf.subarray(0, bytesRead)).then(() => this.give(buf));
+          previous = writeChunk(out, buf.subarray(0, bytesRead)).then(() => this.chunks.give(buf));
           sent = true;
           pos += bytesRead;
         } finally {
-          if (!sent) this.give(buf);
+          if (!sent) this.chunks.give(buf);
         }
       }
       if (previous !== undefined) await previous;
@@ -66,21 +60,6 @@ export class FileRangeSender {
       previous?.catch(() => undefined);
       await fh.close();
     }
-  }
-
-  private give(buf: Buffer): void {
-    if (this.pool.length < this.maxPooled) this.pool.push(buf);
-    this.trimWhenIdle();
-  }
-
-  private trimWhenIdle(): void {
-    if (this.trimTimer !== undefined) return;
-    this.trimTimer = setTimeout(() => {
-      this.trimTimer = undefined;
-      if (Date.now() - this.lastSend >= POOL_IDLE_MS) this.pool.length = 0;
-      else this.trimWhenIdle();
-    }, POOL_IDLE_MS);
-    this.trimTimer.unref();
   }
 }
 
