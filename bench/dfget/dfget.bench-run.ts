@@ -12,6 +12,10 @@ import { startScheduler } from '../../test/e2e/harness/scheduler-under-test.js';
 const MiB = 1024 * 1024;
 const SIZE = Number(process.env.BENCH_SIZE_MIB ?? 1024) * MiB;
 const rows: string[] = [];
+/** Rounds of curl-then-dfget in the side-by-side row. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+/** Options for the daemons' node (profiling: `--cpu-prof --cpu-prof-dir=DIR`, `--perf-basic-prof`). */
+const NODE_ARGS = (process.env.BENCH_DFDAEMON_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
 
 function record(name: string, seconds: number, bytes: number, note = ''): void {
   const line = `${name.padEnd(48)} ${seconds.toFixed(2).padStart(7)} s ${((bytes / seconds) / MiB).toFixed(1).padStart(8)} MiB/s  ${note}`;
@@ -76,36 +80,50 @@ describe(`dfget benchmarks (${SIZE / MiB} MiB file, nginx origin, loopback)`, ()
     const url = nginx.url('/big.bin');
     const want = await sha256File(join(nginx.root, 'big.bin'));
     const out = join(cluster.root, 'out.bin');
-    for (let round = 0; round < 2; round++) {
+    // One daemon, as on a node: the first round is its first download (cold JIT), the later ones
+    // fetch the same file under a new URL (a new task each time). curl and dfget alternate, and
+    // the summary is the median of the per-round ratios: on a VM the cost of fresh page-cache
+    // pages varies run to run by 2-3x, for curl and dfget alike.
+    const d = await cluster.dfdaemon({ hostname: 'b2s', schedulers: [], nodeArgs: NODE_ARGS });
+    const ratios: number[] = [];
+    const best = { curl: Infinity, dfget: Infinity };
+    for (let round = 1; round <= ROUNDS; round++) {
       await rm(out, { force: true });
       execFileSync('sync');
       const curl = await timed('curl', ['-s', '-o', out, url]);
-      record(`curl -o (page cache) #${round + 1}`, curl, SIZE);
+      record(`curl -o (page cache) #${round}`, curl, SIZE);
       await rm(out, { force: true });
+      if (round === 1) {
+        execFileSync('sync');
+        record('curl -o && sync (durable)', await timed('sh', ['-c', `curl -s -o '${out}' '${url}' && sync`]), SIZE);
+        await rm(out, { force: true });
+      }
       execFileSync('sync');
-      record(`curl -o && sync (durable) #${round + 1}`, await timed('sh', ['-c', `curl -s -o '${out}' '${url}' && sync`]), SIZE);
-      await rm(out, { force: true });
-      const d = await cluster.dfdaemon({ hostname: `b2s-${round}`, schedulers: [] });
-      execFileSync('sync');
-      const r = await timedDfget(d.socketPath, url, out);
-      // Throughput ratio against the curl page-cache row of the same round (the issue's target: ≥ 0.8).
-      record(`dfget back-to-source, storage on disk #${round + 1}`, r.seconds, SIZE, `${(curl / r.seconds).toFixed(2)}× curl -o #${round + 1}; pieces journaled after a background fdatasync`);
+      const r = await timedDfget(d.socketPath, `${url}?round=${round}`, out);
+      ratios.push(curl / r.seconds);
+      best.curl = Math.min(best.curl, curl);
+      best.dfget = Math.min(best.dfget, r.seconds);
+      record(`dfget back-to-source, storage on disk #${round}`, r.seconds, SIZE, `${(curl / r.seconds).toFixed(2)}× curl -o #${round}${round === 1 ? ' (the daemon\'s first download)' : ''}`);
       if ((await sha256File(out)) !== want) throw new Error('sha256 mismatch');
-      await d.stop();
       await rm(out, { force: true });
     }
+    await d.stop();
+    const sorted = [...ratios].sort((a, b) => a - b);
+    const median = sorted[Math.floor(sorted.length / 2)] as number;
+    rows.push(`dfget / curl throughput over ${ROUNDS} rounds: median ${median.toFixed(2)}× (${ratios.map((x) => x.toFixed(2)).join(', ')}), best against best ${(best.curl / best.dfget).toFixed(2)}× (target ≥ 0.8)`);
+    process.stdout.write(`${rows[rows.length - 1]}\n`);
     // Same with the daemon's storage on tmpfs: the engine without the disk.
     await mkdir('/dev/shm', { recursive: true });
     const shm = join('/dev/shm', `d7y-bench-${process.pid}`);
-    const d = await cluster.dfdaemon({ hostname: 'b2s-shm', schedulers: [], config: { storage: { dir: join(shm, 'data') } } });
+    const dShm = await cluster.dfdaemon({ hostname: 'b2s-shm', schedulers: [], config: { storage: { dir: join(shm, 'data') } }, nodeArgs: NODE_ARGS });
     const shmOut = join(shm, 'out.bin');
     const c = await timed('curl', ['-s', '-o', shmOut, url]);
     record('curl -o to tmpfs', c, SIZE);
     await rm(shmOut, { force: true });
-    const r = await timedDfget(d.socketPath, url, shmOut);
-    record('dfget back-to-source, storage on tmpfs', r.seconds, SIZE, `${(c / r.seconds).toFixed(2)}× curl -o to tmpfs`);
+    const r = await timedDfget(dShm.socketPath, url, shmOut);
+    record('dfget back-to-source, storage on tmpfs', r.seconds, SIZE, `${(c / r.seconds).toFixed(2)}× curl -o to tmpfs (the daemon's first download)`);
     if ((await sha256File(shmOut)) !== want) throw new Error('sha256 mismatch');
-    await d.stop();
+    await dShm.stop();
     await rm(shm, { recursive: true, force: true });
   });
 

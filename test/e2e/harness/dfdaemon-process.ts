@@ -12,6 +12,8 @@ export interface DfdaemonProcessOptions {
   seed?: boolean;
   /** Extra config merged over the loopback defaults (camelCase keys as in dfdaemon.yaml). */
   config?: Record<string, unknown>;
+  /** Options for node itself (benchmarks: `--cpu-prof`, …). */
+  nodeArgs?: string[];
 }
 
 export interface DfdaemonPorts {
@@ -57,12 +59,13 @@ export class DfdaemonProcess {
     const configPath = join(o.home, 'dfdaemon.yaml');
     // JSON is YAML.
     await writeFile(configPath, JSON.stringify(config, null, 2));
-    const { proc, ports } = await DfdaemonProcess.spawn(o.hostname, configPath, join(o.home, 'dfdaemon.log'));
+    const { proc, ports } = await DfdaemonProcess.spawn(o, configPath);
     return new DfdaemonProcess(o, configPath, proc, ports);
   }
 
-  private static async spawn(name: string, configPath: string, logFile: string): Promise<{ proc: ServiceProcess; ports: DfdaemonPorts }> {
-    const proc = new ServiceProcess({ name, command: process.execPath, args: [BIN.dfdaemon, '--config', configPath], logFile });
+  private static async spawn(o: DfdaemonProcessOptions, configPath: string): Promise<{ proc: ServiceProcess; ports: DfdaemonPorts }> {
+    const args = [...(o.nodeArgs ?? []), BIN.dfdaemon, '--config', configPath];
+    const proc = new ServiceProcess({ name: o.hostname, command: process.execPath, args, logFile: join(o.home, 'dfdaemon.log') });
     const line = await proc.waitForLine((l) => l.includes('"dfdaemon ready"'));
     const rec = JSON.parse(line) as Omit<DfdaemonPorts, 'proxyPort'> & { proxyPort?: number };
     return { proc, ports: { uploadPort: rec.uploadPort, piecePort: rec.piecePort, healthPort: rec.healthPort, proxyPort: rec.proxyPort ?? 0, socketPath: rec.socketPath, hostId: rec.hostId } };
@@ -75,13 +78,13 @@ export class DfdaemonProcess {
   /** Starts the same daemon again (same config and storage: `storage.keep` makes it resume). */
   async restart(): Promise<void> {
     await this.proc.stop();
-    const { proc, ports } = await DfdaemonProcess.spawn(this.options.hostname, this.configPath, join(this.options.home, 'dfdaemon.log'));
+    const { proc, ports } = await DfdaemonProcess.spawn(this.options, this.configPath);
     this.proc = proc;
     this.ports = ports;
   }
 
   async respawnAfterKill(): Promise<void> {
-    const { proc, ports } = await DfdaemonProcess.spawn(this.options.hostname, this.configPath, join(this.options.home, 'dfdaemon.log'));
+    const { proc, ports } = await DfdaemonProcess.spawn(this.options, this.configPath);
     this.proc = proc;
     this.ports = ports;
   }
