@@ -79,48 +79,6 @@ describe('Storage', () => {
     await s.stop();
   });
 
-  it('writes the content one write at a time even when pieces arrive together, and a failed write does not stop the next', async () => {
-    // ext4 holds a file's inode lock for each buffered write: concurrent writes only spin on it.
-    let inFlight = 0;
-    let most = 0;
-    let failNext = false;
-    const openFile: OpenFile = async (path, flags, mode) => {
-      const fh = await open(path, flags, mode);
-      if (path.endsWith('.pieces') || path.endsWith('.json')) return fh;
-      const writev = fh.writev.bind(fh);
-      (fh as unknown as { writev: unknown }).writev = async (bufs: Buffer[], position: number) => {
-        inFlight += 1;
-        most = Math.max(most, inFlight);
-        try {
-          await new Promise((r) => setTimeout(r, 2));
-          if (failNext) {
-            failNext = false;
-            throw Object.assign(new Error('I/O error (test)'), { code: 'EIO' });
-          }
-          return await writev(bufs, position);
-        } finally {
-          inFlight -= 1;
-        }
-      };
-      return fh;
-    };
-    const s = await open2(false, openFile);
-    const t = await create(s);
-    const recs = await Promise.all([0, 1, 2, 3].map((n) => t.writePiece({ number: n, offset: n * PIECE, chunks: chunksOf(piece(n)), trafficType: 'back-to-source' })));
-    expect(recs.map((r) => r.digest)).toEqual([0, 1, 2, 3].map((n) => sha(piece(n))));
-    expect(most).toBe(1);
-    expect((await readFile(t.contentPath)).equals(content)).toBe(true);
-    await s.stop();
-
-    const s2 = await open2(false, openFile);
-    const t2 = await create(s2);
-    failNext = true;
-    await expect(t2.writePiece({ number: 0, offset: 0, chunks: chunksOf(piece(0)), trafficType: 'back-to-source' })).rejects.toThrow(/I\/O error/);
-    const rec = await t2.writePiece({ number: 1, offset: PIECE, chunks: chunksOf(piece(1)), trafficType: 'back-to-source' });
-    expect(rec.digest).toBe(sha(piece(1)));
-    await s2.stop();
-  });
-
   it('keeps finished pieces across a restart with keep, and wipes them without', async () => {
     let s = await open2(true);
     let t = await create(s);

@@ -104,12 +104,6 @@ export class TaskStore {
   private readonly pieceListeners = new Set<PieceListener>();
   private readonly endListeners = new Set<EndListener>();
   private contentFh: Promise<FileHandle> | undefined;
-  /**
-   * The last content write queued: writes go one at a time. Each buffered write to an ext4 file
-   * holds the file's inode lock, and writes from other threadpool threads waiting for it spin on
-   * it — CPU the download itself needs (up to 4 threads spinning on a 2-core machine).
-   */
-  private writeTail: Promise<unknown> = Promise.resolve();
   private readonly journal: PieceJournal;
   private pins = 0;
   /** Pieces whose bytes are still arriving (the commit window waits for them). */
@@ -296,7 +290,7 @@ export class TaskStore {
         // One write in flight while the next buffer fills: network and disk overlap.
         await inflight;
         if (writeErr !== undefined) throw storageError(writeErr, `writing piece ${o.number}`);
-        inflight = this.writeInTurn(fh, bufs, position).then(
+        inflight = writevFully(fh, bufs, position).then(
           () => {
             job?.update(position, length);
             if (o.release !== undefined) for (const b of bufs) o.release(b);
@@ -519,12 +513,6 @@ export class TaskStore {
 
   private assertWritable(): void {
     if (this.deleted) throw new DfdaemonError('DF_ERR_TASK_NOT_FOUND', `task ${this.id} was deleted`);
-  }
-
-  private writeInTurn(fh: FileHandle, bufs: Buffer[], position: number): Promise<void> {
-    const write = this.writeTail.then(() => writevFully(fh, bufs, position));
-    this.writeTail = write.catch(() => undefined);
-    return write;
   }
 
   private contentHandle(): Promise<FileHandle> {
