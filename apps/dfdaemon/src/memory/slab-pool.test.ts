@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { collectGarbageSoon } from './collect-garbage.js';
+import { garbageCollector } from './collect-garbage.js';
 import { SlabPool } from './slab-pool.js';
 
 const MiB = 1024 * 1024;
@@ -68,7 +68,7 @@ describe('SlabPool', () => {
 
   it('gives the memory of idle slabs back to the operating system', async () => {
     const rss = (): number => process.memoryUsage().rss / MiB;
-    const pool = new SlabPool({ slabBytes: 2 * MiB, idleMs: 50, collect: collectGarbageSoon });
+    const pool = new SlabPool({ slabBytes: 2 * MiB, idleMs: 50, collect: garbageCollector({ minIntervalMs: 0 }) });
     // Interleave small live allocations, as a daemon's heap has: freed memory below them is what
     // would stay resident if the slabs were ordinary buffers.
     const live: Buffer[] = [];
