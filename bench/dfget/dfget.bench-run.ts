@@ -14,6 +14,7 @@ const SIZE = Number(process.env.BENCH_SIZE_MIB ?? 1024) * MiB;
 const rows: string[] = [];
 /** Rounds of curl-then-dfget in the side-by-side row. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error(`BENCH_ROUNDS must be a positive integer, got ${JSON.stringify(process.env.BENCH_ROUNDS)}`);
 /** Options for the daemons' node (profiling: `--cpu-prof --cpu-prof-dir=DIR`, `--perf-basic-prof`). */
 const NODE_ARGS = (process.env.BENCH_DFDAEMON_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
 
