@@ -116,6 +116,7 @@ export class Dfdaemon {
       keep: c.storage.keep,
       logger: deps.logger,
       writeBufferBytes: c.storage.writeBufferSize,
+      directIO: c.storage.directIO,
       ...(deps.openFile === undefined ? {} : { openFile: deps.openFile }),
     });
     const uploadLimiter = new BandwidthLimiter({ bytesPerSecond: c.upload.bandwidthLimit });

@@ -136,6 +136,12 @@ const storageSchema = z
     /** Piece bytes are gathered into positional writes of this size. Ours: 4 MiB (measured). */
     writeBufferSize: byteSize().default(4 * 1024 * 1024),
     readBufferSize: byteSize().default(1024 * 1024),
+    /**
+     * Ours: back-to-source pieces go to disk with O_DIRECT (no copy into the page cache; the
+     * hashing thread reads them in memory). false: buffered writes, which leave fresh pieces in
+     * the page cache for serving (worth it where reads from the disk are slow).
+     */
+    directIO: z.boolean().default(true),
   })
   .prefault({});
 

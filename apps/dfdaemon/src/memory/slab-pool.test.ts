@@ -1,7 +1,10 @@
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { garbageCollector } from './collect-garbage.js';
-import { SlabPool } from './slab-pool.js';
+import { isAlignedSlab, SlabPool } from './slab-pool.js';
 
 const MiB = 1024 * 1024;
 
@@ -66,9 +69,47 @@ describe('SlabPool', () => {
     expect(() => new SlabPool({ slabBytes: 64 * MiB })).toThrow(/slabBytes/);
   });
 
-  it('gives the memory of idle slabs back to the operating system', async () => {
+  it('a shared pool hands out page-aligned shared memory, which O_DIRECT writes take', () => {
+    const pool = new SlabPool({ slabBytes: 2 * MiB, shared: true, collect: () => undefined });
+    const slabs = [pool.take(), pool.take()];
+    for (const slab of slabs) {
+      expect(slab.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(isAlignedSlab(slab)).toBe(true);
+    }
+    const slab = slabs[1] as Buffer;
+    expect(isAlignedSlab(slab.subarray(4096, 3 * 4096))).toBe(true);
+    expect(isAlignedSlab(slab.subarray(16))).toBe(false); // address
+    expect(isAlignedSlab(slab.subarray(0, 4096 + 100))).toBe(false); // length
+    expect(isAlignedSlab(slab.subarray(0, 0))).toBe(false);
+    // only a shared pool's memory counts: a SharedArrayBuffer of malloc's, or a plain pool's slab, does not
+    expect(isAlignedSlab(Buffer.from(new SharedArrayBuffer(2 * MiB)))).toBe(false);
+    const plain = new SlabPool({ slabBytes: 2 * MiB, collect: () => undefined });
+    expect(isAlignedSlab(plain.take())).toBe(false);
+    plain.close();
+
+    const dir = mkdtempSync(join(tmpdir(), 'd7y-slab-'));
+    let fd: number | undefined;
+    try {
+      try {
+        fd = openSync(join(dir, 'f'), constants.O_WRONLY | constants.O_CREAT | constants.O_DIRECT, 0o600);
+      } catch {
+        return; // this filesystem has no O_DIRECT: nothing more to check here
+      }
+      for (let i = 0; i < slab.length; i += 4096) slab.writeUInt32LE(i, i);
+      expect(writeSync(fd, slab, 0, slab.length, 4096)).toBe(slab.length);
+      closeSync(fd);
+      fd = undefined;
+      expect(readFileSync(join(dir, 'f')).subarray(4096).equals(slab)).toBe(true);
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
+      pool.close();
+    }
+  });
+
+  it.each([false, true])('gives the memory of idle slabs back to the operating system (shared: %s)', async (shared) => {
     const rss = (): number => process.memoryUsage().rss / MiB;
-    const pool = new SlabPool({ slabBytes: 2 * MiB, idleMs: 50, collect: garbageCollector({ minIntervalMs: 0 }) });
+    const pool = new SlabPool({ slabBytes: 2 * MiB, idleMs: 50, collect: garbageCollector({ minIntervalMs: 0 }), shared });
     // Interleave small live allocations, as a daemon's heap has: freed memory below them is what
     // would stay resident if the slabs were ordinary buffers.
     const live: Buffer[] = [];

@@ -12,6 +12,11 @@ export interface SlabPoolOptions {
   onIdle?: () => void;
   /** Frees what was let go; the default runs one full garbage collection soon. */
   collect?: () => void;
+  /**
+   * Blocks of page-aligned shared memory: a slab can then be read in place by another thread
+   * (posted as its SharedArrayBuffer) and written with O_DIRECT (see `isAlignedSlab`).
+   */
+  shared?: boolean;
 }
 
 /**
@@ -22,6 +27,34 @@ export interface SlabPoolOptions {
  */
 const BLOCK_BYTES = 32 * 1024 * 1024;
 const DEFAULT_IDLE_MS = 2_000;
+/** What O_DIRECT asks of a buffer's address, a file offset and a length on common devices. */
+export const DIRECT_IO_ALIGN = 4096;
+const WASM_PAGE_BYTES = 64 * 1024;
+
+/** WebAssembly.Memory (the project's TypeScript libraries do not declare WebAssembly). */
+const WasmMemory = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number; shared: boolean }) => { buffer: SharedArrayBuffer } } }).WebAssembly.Memory;
+
+/** Blocks of shared pools: page-aligned (their slabs may go to O_DIRECT writes). */
+const alignedBlocks = new WeakSet<ArrayBufferLike>();
+
+/**
+ * True when `chunk` lies in a shared pool's block at an address, and with a length, that are
+ * multiples of DIRECT_IO_ALIGN: it may be written with O_DIRECT at an aligned file offset.
+ */
+export function isAlignedSlab(chunk: Uint8Array): boolean {
+  return alignedBlocks.has(chunk.buffer) && chunk.byteOffset % DIRECT_IO_ALIGN === 0 && chunk.length % DIRECT_IO_ALIGN === 0 && chunk.length > 0;
+}
+
+/**
+ * A block of shared memory whose start is page-aligned. A WebAssembly memory is mapped by V8 on
+ * its own pages; a plain (Shared)ArrayBuffer comes from malloc, 16 bytes past a page boundary.
+ */
+function alignedSharedBlock(bytes: number): SharedArrayBuffer {
+  const pages = Math.ceil(bytes / WASM_PAGE_BYTES);
+  const block = new WasmMemory({ initial: pages, maximum: pages, shared: true }).buffer;
+  alignedBlocks.add(block);
+  return block;
+}
 
 /**
  * Fixed-size I/O buffers, reused, and given back to the operating system when unused. Slabs are
@@ -40,7 +73,8 @@ export class SlabPool {
   private readonly free: Buffer[] = [];
   /** Per block, 1 for each slab handed out and not given back: only those are taken back. */
   private readonly out = new WeakMap<ArrayBufferLike, Uint8Array>();
-  private block: ArrayBuffer | undefined;
+  private readonly shared: boolean;
+  private block: ArrayBufferLike | undefined;
   private carved = 0;
   private lastTake = 0;
   private trimTimer: NodeJS.Timeout | undefined;
@@ -56,6 +90,7 @@ export class SlabPool {
     this.idleMs = o.idleMs ?? DEFAULT_IDLE_MS;
     this.onIdle = o.onIdle;
     this.collect = o.collect ?? collectGarbageSoon;
+    this.shared = o.shared === true;
   }
 
   /** A slab of `slabBytes` (contents undefined) to be given back with `give`. */
@@ -64,7 +99,7 @@ export class SlabPool {
     let slab = this.free.pop();
     if (slab === undefined) {
       if (this.block === undefined || this.carved === this.slabsPerBlock) {
-        this.block = new ArrayBuffer(this.blockBytes);
+        this.block = this.shared ? alignedSharedBlock(this.blockBytes) : new ArrayBuffer(this.blockBytes);
         this.out.set(this.block, new Uint8Array(this.slabsPerBlock));
         this.carved = 0;
       }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytesSeeded, TestOrigin } from '../../test/fixtures/origin.js';
 import { isDfdaemonError } from '../errors.js';
+import { isAlignedSlab } from '../memory/slab-pool.js';
 import { HttpRangeClient, type RangeBody } from './http-range-client.js';
 import { SourceClient } from './source-client.js';
 
@@ -53,6 +54,40 @@ describe('HttpRangeClient (ranged GETs into reusable slabs)', () => {
     }
     expect(connections - before).toBeLessThanOrEqual(1);
     expect(origin.log.at(-1)).toMatchObject({ path: '/f', range: `bytes=${start}-${start + length - 1}` });
+  });
+
+  it('hands over page-aligned chunks (all but a body\'s last), whatever sizes the socket reads have', async () => {
+    // Headers and body dribble in at odd sizes: every read ends off a page boundary.
+    const data = randomBytesSeeded(700 * KiB + 5, 3);
+    const server: Server = createServer((s: Socket) => {
+      s.once('data', () => {
+        const all = Buffer.concat([Buffer.from(`HTTP/1.1 206 Partial Content\r\nContent-Length: ${data.length}\r\nContent-Range: bytes 0-${data.length - 1}/${data.length}\r\n\r\n`), data]);
+        let at = 0;
+        const next = (): void => {
+          if (at >= all.length) return;
+          const n = 1000 + (at % 7919);
+          s.write(all.subarray(at, at + n), () => setImmediate(next));
+          at += n;
+        };
+        next();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const res = (await client.get(new URL(`http://127.0.0.1:${port}/a`), {}, { start: 0, length: data.length })) as RangeBody;
+    const parts: Buffer[] = [];
+    const aligned: boolean[] = [];
+    for await (const c of res.body) {
+      aligned.push(isAlignedSlab(c));
+      parts.push(Buffer.from(c));
+      res.release(c);
+    }
+    expect(Buffer.concat(parts).equals(data)).toBe(true);
+    expect(aligned.length).toBeGreaterThan(3);
+    expect(aligned.slice(0, -1).every(Boolean)).toBe(true);
+    expect(aligned.at(-1)).toBe(false); // 700 KiB + 5 bytes: the last one ends off a boundary
+    res.destroy();
+    await new Promise<void>((r) => server.close(() => r()));
   });
 
   it('gives the origin request headers and the right Host', async () => {

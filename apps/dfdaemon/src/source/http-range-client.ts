@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { DfdaemonError } from '../errors.js';
-import { SlabPool } from '../memory/slab-pool.js';
+import { DIRECT_IO_ALIGN, SlabPool } from '../memory/slab-pool.js';
 
 export interface HttpRangeClientDeps {
   /** Time to wait for response headers (ms). */
@@ -65,7 +65,7 @@ export class HttpRangeClient {
   constructor(deps: HttpRangeClientDeps) {
     this.deps = deps;
     this.maxIdle = deps.maxIdlePerOrigin ?? 64;
-    this.slabs = new SlabPool({ slabBytes: deps.slabBytes ?? DEFAULT_SLAB_BYTES, onIdle: () => this.closeIdle(), collect: deps.collectGarbage });
+    this.slabs = new SlabPool({ slabBytes: deps.slabBytes ?? DEFAULT_SLAB_BYTES, onIdle: () => this.closeIdle(), collect: deps.collectGarbage, shared: true });
   }
 
   close(): void {
@@ -108,9 +108,9 @@ export class HttpRangeClient {
   }
 
   /**
-   * Plain memory, not SharedArrayBuffers that a hashing thread could read in place: on Node 20 the
-   * memory of freed SharedArrayBuffers stays in the process (RSS grew by ~600 MiB over a 1 GiB
-   * download), so the hasher re-reads written ranges from the page cache instead.
+   * Page-aligned shared memory, reused: the hashing thread reads a slab in place and the storage
+   * may write it with O_DIRECT. (Slabs are never freed one by one: on Node 20 the memory of
+   * SharedArrayBuffers made and dropped per read stayed in the process.)
    */
   takeSlab(): Buffer {
     return this.slabs.take();
@@ -313,7 +313,7 @@ class Connection {
   /** Where the next socket read lands: the free end of the current slab (a fresh slab when nearly full). */
   private readBuffer(): Buffer {
     if (this.slab.length - this.used < MIN_READ_BYTES) {
-      if (this.phase === 'body') this.seal();
+      if (this.phase === 'body') this.seal(true);
       else if (this.phase === 'head') {
         // Headers straddling slabs: carry the partial header over.
         const partial = this.slab.subarray(this.headStart, this.used);
@@ -354,6 +354,11 @@ class Connection {
         this.socket.destroy(new Error('malformed response headers'));
         return false;
       }
+      // The body starts at the slab's start, which is page-aligned (see `seal`).
+      this.slab.copyWithin(0, this.bodyStart, this.used);
+      this.used -= this.bodyStart;
+      this.bodyStart = 0;
+      this.headStart = 0;
       this.onHead?.(undefined, parsed.status, parsed.header, parsed.keepAlive);
       return !this.paused;
     }
@@ -370,7 +375,7 @@ class Connection {
       return;
     }
     if (this.left === 0) {
-      this.seal();
+      this.seal(false);
       this.phase = 'idle';
       this.ended = true;
       this.socket.setTimeout(0);
@@ -385,13 +390,23 @@ class Connection {
     }
   }
 
-  /** Hands the body bytes of the current slab to the consumer and starts a fresh slab. */
-  private seal(): void {
+  /**
+   * Hands the body bytes of the current slab to the consumer and starts a fresh slab. With
+   * `aligned`, mid-body, the chunk ends at a multiple of DIRECT_IO_ALIGN and the few bytes past it
+   * move to the fresh slab: every chunk of a body but its last starts and ends page-aligned, so a
+   * piece at an aligned offset can be written with O_DIRECT.
+   */
+  private seal(aligned: boolean): void {
+    let carry = 0;
     if (this.used > this.bodyStart) {
-      this.queue.push(this.slab.subarray(this.bodyStart, this.used));
+      const end = aligned ? this.bodyStart + Math.floor((this.used - this.bodyStart) / DIRECT_IO_ALIGN) * DIRECT_IO_ALIGN : this.used;
+      if (end === this.bodyStart) return;
+      const prev = this.slab;
+      this.queue.push(prev.subarray(this.bodyStart, end));
       this.slab = this.client.takeSlab();
+      carry = prev.copy(this.slab, 0, end, this.used);
     }
-    this.used = 0;
+    this.used = carry;
     this.bodyStart = 0;
     this.headStart = 0;
     this.notify();

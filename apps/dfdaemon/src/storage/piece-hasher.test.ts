@@ -48,6 +48,21 @@ describe('PieceHasher (sha256 in a worker, from the written file)', () => {
     expect(await Promise.all([a.digest(), b.digest()])).toEqual([sha(body.subarray(0, 20)), sha(body.subarray(10, 20))]);
   });
 
+  it('hashes shared memory in place, in call order with file ranges, and is done reading it when it answers', async () => {
+    const sab = new SharedArrayBuffer(256 * 1024);
+    const shared = Buffer.from(sab, 4096, 200_000);
+    body.copy(shared, 0, 100, 100 + shared.length);
+    const job = hasher.begin(file);
+    job.update(0, 100);
+    await job.updateShared(shared);
+    shared.fill(0); // reused at once: the worker already hashed it
+    job.update(100 + shared.length, 50);
+    expect(await job.digest()).toBe(sha(body.subarray(0, 100 + shared.length + 50)));
+    const plain = hasher.begin(file);
+    await expect(plain.updateShared(Buffer.alloc(10))).rejects.toThrow(TypeError);
+    plain.drop();
+  });
+
   it('fails a range past the end of the file, and a job whose worker was stopped', async () => {
     const short = hasher.begin(file);
     short.update(body.length - 10, 20);

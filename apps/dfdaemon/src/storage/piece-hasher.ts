@@ -3,8 +3,9 @@ import { DfdaemonError } from '../errors.js';
 
 /**
  * The worker's code (plain JS, run with `eval` so that it works from src/ under the test runner
- * and from dist/ alike). It reads the ranges it is told back from the content file — the page
- * cache, right after they were written — and feeds them to one sha256 per piece.
+ * and from dist/ alike). One sha256 per piece, fed in message order either with bytes in shared
+ * memory, read in place (`shared`, acknowledged so that the memory can be reused), or with ranges
+ * it reads back from the content file — the page cache, right after they were written (`update`).
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
@@ -13,7 +14,12 @@ const { createHash } = require('node:crypto');
 const jobs = new Map();
 const buf = Buffer.allocUnsafe(1024 * 1024);
 parentPort.on('message', (m) => {
-  if (m.op === 'update') {
+  if (m.op === 'shared') {
+    let job = jobs.get(m.key);
+    if (job === undefined) { job = { hash: createHash('sha256'), error: undefined }; jobs.set(m.key, job); }
+    if (job.error === undefined) job.hash.update(new Uint8Array(m.sab, m.offset, m.length));
+    parentPort.postMessage({ ack: m.ack });
+  } else if (m.op === 'update') {
     let job = jobs.get(m.key);
     if (job === undefined) { job = { hash: createHash('sha256'), error: undefined }; jobs.set(m.key, job); }
     if (job.error !== undefined) return;
@@ -49,6 +55,11 @@ parentPort.on('message', (m) => {
 export interface PieceHashJob {
   /** Hashes bytes [position, position + length) of the file: call in file order, after they were written. */
   update(position: number, length: number): void;
+  /**
+   * Hashes `chunk` in place: it must be a view of a SharedArrayBuffer, left unchanged until the
+   * returned promise settles (then the worker is done reading it). Mixes with `update` in call order.
+   */
+  updateShared(chunk: Uint8Array): Promise<void>;
 
   /** The sha256 (hex) of everything passed to `update`. */
   digest(): Promise<string>;
@@ -65,6 +76,8 @@ export class PieceHasher {
   private readonly workers: (Worker | undefined)[];
   private nextKey = 1;
   private readonly waiting = new Map<number, { slot: number; resolve: (hex: string) => void; reject: (err: Error) => void }>();
+  private nextAck = 1;
+  private readonly acks = new Map<number, { slot: number; resolve: () => void; reject: (err: Error) => void }>();
 
   /** Jobs begun and not yet digested or dropped. */
   private open = 0;
@@ -103,6 +116,20 @@ export class PieceHasher {
       update: (position, length) => {
         if (length > 0) post({ op: 'update', position, length });
       },
+      updateShared: (chunk) =>
+        new Promise<void>((resolve, reject) => {
+          if (!(chunk.buffer instanceof SharedArrayBuffer)) {
+            reject(new TypeError('updateShared needs a view of a SharedArrayBuffer'));
+            return;
+          }
+          if (this.workers[slot] !== worker) {
+            reject(new DfdaemonError('DF_ERR_STORAGE', 'the piece hasher stopped while hashing this piece'));
+            return;
+          }
+          const ack = this.nextAck++;
+          this.acks.set(ack, { slot, resolve, reject });
+          worker.postMessage({ op: 'shared', key, ack, sab: chunk.buffer, offset: chunk.byteOffset, length: chunk.length });
+        }),
 
       digest: () => {
         const p = new Promise<string>((resolve, reject) => {
@@ -145,7 +172,13 @@ export class PieceHasher {
     const w = new Worker(WORKER_SOURCE, { eval: true });
     // Never keeps the daemon (or a test) alive by itself.
     w.unref();
-    w.on('message', (m: { key: number; digest?: string; error?: string }) => {
+    w.on('message', (m: { key: number; digest?: string; error?: string; ack?: number }) => {
+      if (m.ack !== undefined) {
+        const a = this.acks.get(m.ack);
+        this.acks.delete(m.ack);
+        a?.resolve();
+        return;
+      }
       const wait = this.waiting.get(m.key);
       if (wait === undefined) return;
       this.waiting.delete(m.key);
@@ -168,6 +201,12 @@ export class PieceHasher {
       if (slot !== undefined && w.slot !== slot) continue;
       this.waiting.delete(key);
       w.reject(err);
+    }
+    // A stopped worker reads no more shared memory.
+    for (const [ack, a] of [...this.acks]) {
+      if (slot !== undefined && a.slot !== slot) continue;
+      this.acks.delete(ack);
+      a.reject(err);
     }
   }
 }

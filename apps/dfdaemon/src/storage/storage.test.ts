@@ -7,7 +7,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { testLogger } from '../../test/fixtures/logger.js';
 import { randomBytesSeeded } from '../../test/fixtures/origin.js';
 import { SyncGate } from '../../test/fixtures/sync-gate.js';
+import { constants } from 'node:fs';
 import { isDfdaemonError } from '../errors.js';
+import { SlabPool } from '../memory/slab-pool.js';
 import { Storage } from './storage.js';
 import type { OpenFile } from './task-store.js';
 
@@ -20,6 +22,32 @@ async function* chunksOf(buf: Buffer, size = 64 * 1024): AsyncIterable<Buffer> {
 
 function sha(buf: Buffer): string {
   return `sha256:${createHash('sha256').update(buf).digest('hex')}`;
+}
+
+/** `buf` copied into a shared pool's page-aligned slabs, as the back-to-source client hands them over. */
+async function* slabsOf(buf: Buffer, pool: SlabPool, size = 256 * 1024): AsyncIterable<Buffer> {
+  for (let i = 0; i < buf.length; i += size) {
+    const slab = pool.take();
+    const n = buf.copy(slab, 0, i, Math.min(buf.length, i + size));
+    yield slab.subarray(0, n);
+  }
+}
+
+/** Opens files for real; a handle opened with O_DIRECT writes through `directWritev`. */
+function directSpy(directWritev: (writev: (bufs: Buffer[], pos: number) => Promise<{ bytesWritten: number }>, bufs: Buffer[], pos: number) => Promise<{ bytesWritten: number }>): { openFile: OpenFile; directOpens: number } {
+  const spy = {
+    directOpens: 0,
+    openFile: (async (path, flags, mode) => {
+      const fh = await open(path, flags, mode);
+      if (typeof flags === 'number' && (flags & constants.O_DIRECT) !== 0) {
+        spy.directOpens += 1;
+        const writev = fh.writev.bind(fh) as (bufs: Buffer[], pos: number) => Promise<{ bytesWritten: number }>;
+        (fh as unknown as { writev: unknown }).writev = (bufs: Buffer[], pos: number) => directWritev(writev, bufs, pos);
+      }
+      return fh;
+    }) as OpenFile,
+  };
+  return spy;
 }
 
 describe('Storage', () => {
@@ -166,6 +194,62 @@ describe('Storage', () => {
     expect(() => t.assertPieceNumber(-1)).toThrow(/out of range/);
     expect(t.pieces()).toHaveLength(0);
     await s.stop();
+  });
+
+  it.each([true, false])('writes page-aligned slabs with O_DIRECT and hashes them in place (hashing thread: %s)', async (hashInWorker) => {
+    const pool = new SlabPool({ slabBytes: 256 * 1024, shared: true, collect: () => undefined });
+    let directBytes = 0;
+    const spy = directSpy(async (writev, bufs, pos) => {
+      const r = await writev(bufs, pos);
+      directBytes += r.bytesWritten;
+      return r;
+    });
+    const s = new Storage({ dir, keep: false, logger: testLogger(), openFile: spy.openFile, hashInWorker });
+    await s.start();
+    const t = await create(s);
+    const released: Buffer[] = [];
+    for (const n of [2, 0, 3, 1]) {
+      const rec = await t.writePiece({ number: n, offset: n * PIECE, chunks: slabsOf(piece(n), pool), trafficType: 'back-to-source', release: (c) => released.push(c) });
+      expect(rec.digest).toBe(sha(piece(n)));
+    }
+    await t.markFinished();
+    expect((await readFile(t.contentPath)).equals(content)).toBe(true);
+    // The three whole pieces went through the O_DIRECT handle; the last one (12345 bytes) could not.
+    expect(spy.directOpens).toBe(1);
+    expect(directBytes).toBe(3 * PIECE);
+    expect(released).toHaveLength(3 * 4 + 1); // every slab came back, once written and hashed
+    await s.stop();
+    pool.close();
+  });
+
+  it('falls back to buffered writes where O_DIRECT is refused, and reports a full disk on the O_DIRECT path', async () => {
+    const pool = new SlabPool({ slabBytes: 256 * 1024, shared: true, collect: () => undefined });
+    const refusing = directSpy(async () => {
+      throw Object.assign(new Error('EINVAL: invalid argument, write'), { code: 'EINVAL' });
+    });
+    let s = new Storage({ dir, keep: false, logger: testLogger(), openFile: refusing.openFile });
+    await s.start();
+    let t = await create(s);
+    for (const n of [0, 1, 2, 3]) {
+      const rec = await t.writePiece({ number: n, offset: n * PIECE, chunks: slabsOf(piece(n), pool), trafficType: 'back-to-source' });
+      expect(rec.digest).toBe(sha(piece(n)));
+    }
+    await t.markFinished();
+    expect((await readFile(t.contentPath)).equals(content)).toBe(true);
+    await s.stop();
+
+    await rm(dir, { recursive: true, force: true });
+    const full = directSpy(async () => {
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    });
+    s = new Storage({ dir, keep: true, logger: testLogger(), openFile: full.openFile });
+    await s.start();
+    t = await create(s);
+    const err = await t.writePiece({ number: 0, offset: 0, chunks: slabsOf(piece(0), pool), trafficType: 'back-to-source' }).catch((e: unknown) => e);
+    expect(isDfdaemonError(err, 'DF_ERR_NO_SPACE')).toBe(true);
+    expect(t.pieces()).toEqual([]);
+    await s.stop();
+    pool.close();
   });
 
   it('turns ENOSPC into DF_ERR_NO_SPACE and records nothing (FullDiskFake)', async () => {

@@ -16,6 +16,8 @@ export interface StorageDeps {
   now?: () => number;
   openFile?: OpenFile;
   writeBufferBytes?: number;
+  /** Page-aligned slabs go to disk with O_DIRECT (default true; see TaskStoreDeps.directIO). */
+  directIO?: boolean;
   /** Called for every task store created or reloaded (metrics subscribe to its pieces). */
   onTaskOpened?: (store: TaskStore) => void;
   /** false: hash pieces on the main thread as they arrive instead of in a worker. Default true. */
@@ -52,6 +54,7 @@ export class Storage {
   private readonly now: () => number;
   private readonly openFile: OpenFile;
   private readonly writeBufferBytes: number | undefined;
+  private readonly directIO: boolean;
   private readonly onTaskOpened: ((store: TaskStore) => void) | undefined;
   private readonly tasks = new Map<string, TaskStore>();
   private readonly hasher: PieceHasher | undefined;
@@ -64,6 +67,7 @@ export class Storage {
     this.now = deps.now ?? Date.now;
     this.openFile = deps.openFile ?? ((p, f, m) => open(p, f, m));
     this.writeBufferBytes = deps.writeBufferBytes;
+    this.directIO = deps.directIO !== false;
     this.onTaskOpened = deps.onTaskOpened;
     this.hasher = deps.hashInWorker === false ? undefined : new PieceHasher(deps.hashWorkers);
   }
@@ -183,6 +187,7 @@ export class Storage {
       now: this.now,
       ...(this.writeBufferBytes === undefined ? {} : { writeBufferBytes: this.writeBufferBytes }),
       ...(this.hasher === undefined ? {} : { hasher: this.hasher }),
+      directIO: this.directIO,
     });
     try {
       // Metadata first: a content file without metadata is an orphan and removed at load.
@@ -288,6 +293,7 @@ export class Storage {
       now: this.now,
       ...(this.writeBufferBytes === undefined ? {} : { writeBufferBytes: this.writeBufferBytes }),
       ...(this.hasher === undefined ? {} : { hasher: this.hasher }),
+      directIO: this.directIO,
     });
   }
 }

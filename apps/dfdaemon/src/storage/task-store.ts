@@ -1,9 +1,10 @@
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream, type ReadStream } from 'node:fs';
+import { constants as fsConstants, createReadStream, type ReadStream } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { rm } from 'node:fs/promises';
 import { DfdaemonError, storageError } from '../errors.js';
 import { writeFileAtomic } from '@d7y/core';
+import { DIRECT_IO_ALIGN, isAlignedSlab } from '../memory/slab-pool.js';
 import type { PieceHasher } from './piece-hasher.js';
 import { PieceJournal } from './piece-journal.js';
 
@@ -41,7 +42,7 @@ export interface TaskMetadata {
 }
 
 /** Opens a file; tests inject a fake that fails with ENOSPC to exercise the disk-full path. */
-export type OpenFile = (path: string, flags: string, mode?: number) => Promise<FileHandle>;
+export type OpenFile = (path: string, flags: string | number, mode?: number) => Promise<FileHandle>;
 
 export interface WritePieceOptions {
   number: number;
@@ -72,6 +73,12 @@ export interface TaskStoreDeps {
   writeBufferBytes?: number;
   /** Hashes pieces off the main thread; without it they are hashed inline as they arrive. */
   hasher?: PieceHasher;
+  /**
+   * Page-aligned slabs (see `isAlignedSlab`) go to the content file with O_DIRECT (default true):
+   * no copy into the page cache, and the hashing thread reads them in place. Other chunks, and
+   * filesystems that refuse O_DIRECT, take buffered writes.
+   */
+  directIO?: boolean;
 }
 
 type PieceListener = (piece: PieceRecord) => void;
@@ -104,6 +111,9 @@ export class TaskStore {
   private readonly pieceListeners = new Set<PieceListener>();
   private readonly endListeners = new Set<EndListener>();
   private contentFh: Promise<FileHandle> | undefined;
+  /** The content file opened with O_DIRECT; undefined until needed, null once refused. */
+  private directFh: Promise<FileHandle | null> | undefined;
+  private directIO: boolean;
   private readonly journal: PieceJournal;
   private pins = 0;
   /** Pieces whose bytes are still arriving (the commit window waits for them). */
@@ -122,6 +132,7 @@ export class TaskStore {
     this.now = deps.now ?? Date.now;
     this.writeBufferBytes = deps.writeBufferBytes ?? DEFAULT_WRITE_BUFFER_BYTES;
     this.hasher = deps.hasher;
+    this.directIO = deps.directIO !== false;
     this.journal = new PieceJournal({
       taskId: this.id,
       journalPath: deps.journalPath,
@@ -290,6 +301,17 @@ export class TaskStore {
         // One write in flight while the next buffer fills: network and disk overlap.
         await inflight;
         if (writeErr !== undefined) throw storageError(writeErr, `writing piece ${o.number}`);
+        const slab = bufs.length === 1 && position % DIRECT_IO_ALIGN === 0 && this.directIO ? (bufs[0] as Buffer) : undefined;
+        if (slab !== undefined && isAlignedSlab(slab)) {
+          // Written from the slab by the kernel and hashed from it by the worker, both at once.
+          inflight = Promise.all([this.writeDirect(fh, slab, position), job?.updateShared(slab)]).then(
+            () => o.release?.(slab),
+            (err: unknown) => {
+              writeErr = err;
+            },
+          );
+          return;
+        }
         inflight = writevFully(fh, bufs, position).then(
           () => {
             job?.update(position, length);
@@ -307,11 +329,14 @@ export class TaskStore {
           throw new DfdaemonError('DF_ERR_PARENT_FAILED', `piece ${o.number} is longer than ${maxLength} bytes`);
         }
         hash?.update(chunk);
+        // An aligned slab is written on its own (O_DIRECT): what was gathered before it goes first.
+        const alone = this.directIO && isAlignedSlab(chunk);
+        if (alone && pendingBytes > 0) await flush();
         pending.push(chunk);
         pendingBytes += chunk.length;
         // Small chunks (TLS records) are gathered; a large one (a back-to-source slab) goes at once,
         // so its memory is back for reuse sooner.
-        if (pendingBytes >= this.writeBufferBytes || chunk.length >= LARGE_CHUNK_BYTES) await flush();
+        if (alone || pendingBytes >= this.writeBufferBytes || chunk.length >= LARGE_CHUNK_BYTES) await flush();
       }
       if (pendingBytes > 0) await flush();
       await inflight;
@@ -489,6 +514,9 @@ export class TaskStore {
     const content = this.contentFh;
     this.contentFh = undefined;
     if (content !== undefined) await (await content.catch(() => undefined))?.close().catch(() => undefined);
+    const direct = this.directFh;
+    this.directFh = undefined;
+    if (direct !== undefined) await (await direct)?.close().catch(() => undefined);
     await this.journal.close();
   }
 
@@ -513,6 +541,25 @@ export class TaskStore {
 
   private assertWritable(): void {
     if (this.deleted) throw new DfdaemonError('DF_ERR_TASK_NOT_FOUND', `task ${this.id} was deleted`);
+  }
+
+  /**
+   * Writes an aligned slab with O_DIRECT; with buffered I/O through `fh` where the filesystem
+   * refuses O_DIRECT (at open, or EINVAL at the first write), from then on for this task.
+   */
+  private async writeDirect(fh: FileHandle, slab: Buffer, position: number): Promise<void> {
+    this.directFh ??= this.openFile(this.contentPath, fsConstants.O_WRONLY | fsConstants.O_DIRECT).catch(() => null);
+    const direct = await this.directFh;
+    if (direct !== null && this.directIO) {
+      try {
+        await writevFully(direct, [slab], position);
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
+        this.directIO = false;
+      }
+    }
+    await writevFully(fh, [slab], position);
   }
 
   private contentHandle(): Promise<FileHandle> {
