@@ -63,6 +63,22 @@ describe('PieceHasher (sha256 in a worker, from the written file)', () => {
     plain.drop();
   });
 
+  it('stops an idle worker, then asks for a collection (shared memory it saw is freed only then)', async () => {
+    let collections = 0;
+    const idle = new PieceHasher(1, 30, () => (collections += 1));
+    const job = idle.begin(file);
+    await job.updateShared(Buffer.from(new SharedArrayBuffer(4096)));
+    await job.digest();
+    expect(collections).toBe(0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(collections).toBe(1);
+    // and starts again for the next job
+    const next = idle.begin(file);
+    next.update(0, 3);
+    expect(await next.digest()).toBe(sha(body.subarray(0, 3)));
+    await idle.close();
+  });
+
   it('fails a range past the end of the file, and a job whose worker was stopped', async () => {
     const short = hasher.begin(file);
     short.update(body.length - 10, 20);

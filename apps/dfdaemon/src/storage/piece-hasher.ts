@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { DfdaemonError } from '../errors.js';
+import { collectGarbageSoon } from '../memory/collect-garbage.js';
 
 /**
  * The worker's code (plain JS, run with `eval` so that it works from src/ under the test runner
@@ -83,14 +84,20 @@ export class PieceHasher {
   private open = 0;
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly idleMs: number;
+  /**
+   * Run once idle workers were stopped: shared memory they were shown stays mapped until neither
+   * thread references it, and an idle daemon would not collect it by itself.
+   */
+  private readonly collect: () => void;
 
   /**
    * `workers`: hashing threads, pieces are spread over them (default: one). `idleMs`: with no job
    * open for this long the threads stop (their memory goes back; the next job starts them again).
    */
-  constructor(workers = 1, idleMs = 10_000) {
+  constructor(workers = 1, idleMs = 10_000, collect: () => void = collectGarbageSoon) {
     this.workers = Array.from({ length: Math.max(1, workers) }, () => undefined);
     this.idleMs = idleMs;
+    this.collect = collect;
   }
 
   /** Starts a job for a piece stored in the file at `path`. */
@@ -153,7 +160,7 @@ export class PieceHasher {
   private armIdleTimer(): void {
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
-      if (this.open === 0) void this.close();
+      if (this.open === 0) void this.close().then(this.collect);
     }, this.idleMs);
     this.idleTimer.unref();
   }
