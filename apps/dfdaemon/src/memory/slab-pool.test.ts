@@ -107,6 +107,27 @@ describe('SlabPool', () => {
     }
   });
 
+  it('falls back to plain memory (not aligned) where shared memory cannot be mapped', () => {
+    const wasm = (globalThis as unknown as { WebAssembly: { Memory: unknown } }).WebAssembly;
+    const real = wasm.Memory;
+    // What V8 throws under an address-space ulimit (`ulimit -v 4000000`): it reserves ~10 GiB per memory.
+    wasm.Memory = function refused(): never {
+      throw new RangeError('WebAssembly.Memory(): could not allocate memory');
+    };
+    try {
+      const pool = new SlabPool({ slabBytes: 2 * MiB, shared: true, collect: () => undefined });
+      const slab = pool.take();
+      expect(slab.length).toBe(2 * MiB);
+      expect(slab.buffer).toBeInstanceOf(ArrayBuffer);
+      expect(isAlignedSlab(slab)).toBe(false);
+      pool.give(slab);
+      expect(pool.freeCount).toBe(1);
+      pool.close();
+    } finally {
+      wasm.Memory = real;
+    }
+  });
+
   it.each([false, true])('gives the memory of idle slabs back to the operating system (shared: %s)', async (shared) => {
     const rss = (): number => process.memoryUsage().rss / MiB;
     const pool = new SlabPool({ slabBytes: 2 * MiB, idleMs: 50, collect: garbageCollector({ minIntervalMs: 0 }), shared });

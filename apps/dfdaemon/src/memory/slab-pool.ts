@@ -31,8 +31,10 @@ const DEFAULT_IDLE_MS = 2_000;
 export const DIRECT_IO_ALIGN = 4096;
 const WASM_PAGE_BYTES = 64 * 1024;
 
-/** WebAssembly.Memory (the project's TypeScript libraries do not declare WebAssembly). */
-const WasmMemory = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number; maximum: number; shared: boolean }) => { buffer: SharedArrayBuffer } } }).WebAssembly.Memory;
+/** The global WebAssembly (the project's TypeScript libraries do not declare it). */
+interface WasmGlobal {
+  WebAssembly: { Memory: new (d: { initial: number; maximum: number; shared: boolean }) => { buffer: SharedArrayBuffer } };
+}
 
 /** Blocks of shared pools: page-aligned (their slabs may go to O_DIRECT writes). */
 const alignedBlocks = new WeakSet<ArrayBufferLike>();
@@ -48,10 +50,18 @@ export function isAlignedSlab(chunk: Uint8Array): boolean {
 /**
  * A block of shared memory whose start is page-aligned. A WebAssembly memory is mapped by V8 on
  * its own pages; a plain (Shared)ArrayBuffer comes from malloc, 16 bytes past a page boundary.
+ * V8 reserves ~10 GiB of address space around each such memory (only touched pages use RAM);
+ * where that is refused (an address-space ulimit), undefined: the pool falls back to plain memory
+ * and its slabs take the buffered path.
  */
-function alignedSharedBlock(bytes: number): SharedArrayBuffer {
+function alignedSharedBlock(bytes: number): SharedArrayBuffer | undefined {
   const pages = Math.ceil(bytes / WASM_PAGE_BYTES);
-  const block = new WasmMemory({ initial: pages, maximum: pages, shared: true }).buffer;
+  let block: SharedArrayBuffer;
+  try {
+    block = new (globalThis as unknown as WasmGlobal).WebAssembly.Memory({ initial: pages, maximum: pages, shared: true }).buffer;
+  } catch {
+    return undefined;
+  }
   alignedBlocks.add(block);
   return block;
 }
@@ -99,7 +109,7 @@ export class SlabPool {
     let slab = this.free.pop();
     if (slab === undefined) {
       if (this.block === undefined || this.carved === this.slabsPerBlock) {
-        this.block = this.shared ? alignedSharedBlock(this.blockBytes) : new ArrayBuffer(this.blockBytes);
+        this.block = (this.shared ? alignedSharedBlock(this.blockBytes) : undefined) ?? new ArrayBuffer(this.blockBytes);
         this.out.set(this.block, new Uint8Array(this.slabsPerBlock));
         this.carved = 0;
       }
