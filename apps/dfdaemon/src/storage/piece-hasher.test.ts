@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytesSeeded } from '../../test/fixtures/origin.js';
 import { isDfdaemonError } from '../errors.js';
+import { garbageCollector } from '../memory/collect-garbage.js';
 import { PieceHasher } from './piece-hasher.js';
 
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
@@ -77,6 +78,27 @@ describe('PieceHasher (sha256 in a worker, from the written file)', () => {
     next.update(0, 3);
     expect(await next.digest()).toBe(sha(body.subarray(0, 3)));
     await idle.close();
+  });
+
+  it('lets go of the shared memory it read while its worker lives on', async () => {
+    const rss = (): number => process.memoryUsage().rss / (1024 * 1024);
+    const collect = garbageCollector({ minIntervalMs: 0, coalesceMs: 0 });
+    const wasm = (globalThis as unknown as { WebAssembly: { Memory: new (d: object) => { buffer: SharedArrayBuffer } } }).WebAssembly;
+    const keepAlive = hasher.begin(file); // the worker is not idle: it is not stopped
+    const big = (): Buffer => Buffer.from(new wasm.Memory({ initial: 1024, maximum: 1024, shared: true }).buffer).fill(1); // 64 MiB
+    let mems: Buffer[] | undefined = [big(), big()];
+    const job = hasher.begin(file);
+    for (const m of mems) await job.updateShared(m.subarray(0, 4096));
+    await job.digest();
+    const before = rss();
+    mems = undefined;
+    await new Promise((r) => setTimeout(r, 1500)); // the worker's own collection
+    collect();
+    await new Promise((r) => setTimeout(r, 100));
+    // Without the worker's collection nothing comes back; the memory of the last message may stay
+    // referenced by the message port until the next one.
+    expect(before - rss()).toBeGreaterThan(48); // of 128 MiB
+    keepAlive.drop();
   });
 
   it('fails a range past the end of the file, and a job whose worker was stopped', async () => {
