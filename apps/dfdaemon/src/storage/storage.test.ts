@@ -222,6 +222,42 @@ describe('Storage', () => {
     pool.close();
   });
 
+  it('copies peers\' small chunks into staging slabs that take the O_DIRECT path, and gives the slabs back', async () => {
+    let directBytes = 0;
+    const spy = directSpy(async (writev, bufs, pos) => {
+      const r = await writev(bufs, pos);
+      directBytes += r.bytesWritten;
+      return r;
+    });
+    const s = new Storage({ dir, keep: false, logger: testLogger(), openFile: spy.openFile });
+    await s.start();
+    const t = await create(s);
+    const released: Buffer[] = [];
+    // TLS-record-sized chunks, one odd size so that chunks straddle the staging slabs' ends
+    for (const n of [1, 3, 0, 2]) {
+      const rec = await t.writePiece({ number: n, offset: n * PIECE, chunks: chunksOf(piece(n), 16 * 1024 + 17), trafficType: 'remote-peer', release: (c) => released.push(c) });
+      expect(rec.digest).toBe(sha(piece(n)));
+    }
+    await t.markFinished();
+    expect((await readFile(t.contentPath)).equals(content)).toBe(true);
+    expect(directBytes).toBe(3 * PIECE); // the 12345-byte last piece ends off a page: buffered
+    expect(released.length).toBe([0, 1, 2, 3].reduce((k, n) => k + Math.ceil(piece(n).length / (16 * 1024 + 17)), 0));
+    // A piece that fails while a staging slab fills gives the slab back (and records nothing).
+    async function* cut(): AsyncIterable<Buffer> {
+      yield piece(0).subarray(0, 5000);
+      throw new Error('parent went away');
+    }
+    const staging = (s as unknown as { staging: SlabPool }).staging;
+    const free = staging.freeCount;
+    const t2 = await s.getOrCreate({ id: 'b'.repeat(64), url: 'http://o/g', pieceLength: PIECE, contentLength: content.length, responseHeader: {} });
+    await expect(t2.writePiece({ number: 0, offset: 0, chunks: cut(), trafficType: 'remote-peer' })).rejects.toThrow(/went away/);
+    expect(t2.pieces()).toEqual([]);
+    expect(staging.freeCount).toBe(free); // taken for the 5000 bytes, and back
+    const again = await t2.writePiece({ number: 0, offset: 0, chunks: chunksOf(piece(0), 1000), trafficType: 'remote-peer' });
+    expect(again.digest).toBe(sha(piece(0)));
+    await s.stop();
+  });
+
   it('falls back to buffered writes where O_DIRECT is refused, and reports a full disk on the O_DIRECT path', async () => {
     const pool = new SlabPool({ slabBytes: 256 * 1024, shared: true, collect: () => undefined });
     const refusing = directSpy(async () => {

@@ -4,6 +4,7 @@ import { isTaskId } from '@d7y/core';
 import type { Logger } from '@d7y/logger';
 import { DfdaemonError, storageError } from '../errors.js';
 import { syncDir } from '@d7y/core';
+import { SlabPool } from '../memory/slab-pool.js';
 import { PieceHasher } from './piece-hasher.js';
 import { TaskStore, type OpenFile, type PieceRecord, type TaskMetadata } from './task-store.js';
 
@@ -40,6 +41,8 @@ export interface DiskUsage {
 }
 
 const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
+/** Staging slabs: as large as the back-to-source ones, two per piece being written at most. */
+const STAGING_SLAB_BYTES = 2 * 1024 * 1024;
 
 /**
  * Layout (as upstream's, with a journal instead of RocksDB):
@@ -55,6 +58,8 @@ export class Storage {
   private readonly openFile: OpenFile;
   private readonly writeBufferBytes: number | undefined;
   private readonly directIO: boolean;
+  /** Page-aligned slabs that peers' pieces are copied into on their way to O_DIRECT writes. */
+  private readonly staging: SlabPool | undefined;
   private readonly onTaskOpened: ((store: TaskStore) => void) | undefined;
   private readonly tasks = new Map<string, TaskStore>();
   private readonly hasher: PieceHasher | undefined;
@@ -68,6 +73,7 @@ export class Storage {
     this.openFile = deps.openFile ?? ((p, f, m) => open(p, f, m));
     this.writeBufferBytes = deps.writeBufferBytes;
     this.directIO = deps.directIO !== false;
+    this.staging = this.directIO ? new SlabPool({ slabBytes: STAGING_SLAB_BYTES, shared: true }) : undefined;
     this.onTaskOpened = deps.onTaskOpened;
     this.hasher = deps.hashInWorker === false ? undefined : new PieceHasher(deps.hashWorkers);
   }
@@ -95,6 +101,7 @@ export class Storage {
   async stop(): Promise<void> {
     for (const t of this.tasks.values()) await t.close();
     await this.hasher?.close();
+    this.staging?.close();
   }
 
   get(taskId: string): TaskStore | undefined {
@@ -188,6 +195,7 @@ export class Storage {
       ...(this.writeBufferBytes === undefined ? {} : { writeBufferBytes: this.writeBufferBytes }),
       ...(this.hasher === undefined ? {} : { hasher: this.hasher }),
       directIO: this.directIO,
+      ...(this.staging === undefined ? {} : { staging: this.staging }),
     });
     try {
       // Metadata first: a content file without metadata is an orphan and removed at load.
@@ -294,6 +302,7 @@ export class Storage {
       ...(this.writeBufferBytes === undefined ? {} : { writeBufferBytes: this.writeBufferBytes }),
       ...(this.hasher === undefined ? {} : { hasher: this.hasher }),
       directIO: this.directIO,
+      ...(this.staging === undefined ? {} : { staging: this.staging }),
     });
   }
 }

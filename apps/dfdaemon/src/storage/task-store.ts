@@ -4,7 +4,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { rm } from 'node:fs/promises';
 import { DfdaemonError, storageError } from '../errors.js';
 import { writeFileAtomic } from '@d7y/core';
-import { DIRECT_IO_ALIGN, isAlignedSlab } from '../memory/slab-pool.js';
+import { DIRECT_IO_ALIGN, isAlignedSlab, type SlabPool } from '../memory/slab-pool.js';
 import type { PieceHasher } from './piece-hasher.js';
 import { PieceJournal } from './piece-journal.js';
 
@@ -55,7 +55,10 @@ export interface WritePieceOptions {
   parentId?: string;
   trafficType: TrafficType;
   signal?: AbortSignal;
-  /** Called with each chunk once its bytes are written and hashed: the chunk's memory may be reused. */
+  /**
+   * Called with each chunk once nothing reads it anymore (written and hashed, or copied into a
+   * staging slab): the chunk's memory may be reused.
+   */
   release?: (chunk: Buffer) => void;
 }
 
@@ -79,6 +82,11 @@ export interface TaskStoreDeps {
    * filesystems that refuse O_DIRECT, take buffered writes.
    */
   directIO?: boolean;
+  /**
+   * A shared pool of page-aligned slabs: other chunks (peers' pieces come in TLS records) are
+   * copied into its slabs, which then take the O_DIRECT path. Without it they are written as they are.
+   */
+  staging?: SlabPool;
 }
 
 type PieceListener = (piece: PieceRecord) => void;
@@ -114,6 +122,7 @@ export class TaskStore {
   /** The content file opened with O_DIRECT; undefined until needed, null once refused. */
   private directFh: Promise<FileHandle | null> | undefined;
   private directIO: boolean;
+  private readonly staging: SlabPool | undefined;
   private readonly journal: PieceJournal;
   private pins = 0;
   /** Pieces whose bytes are still arriving (the commit window waits for them). */
@@ -133,6 +142,7 @@ export class TaskStore {
     this.writeBufferBytes = deps.writeBufferBytes ?? DEFAULT_WRITE_BUFFER_BYTES;
     this.hasher = deps.hasher;
     this.directIO = deps.directIO !== false;
+    this.staging = deps.staging;
     this.journal = new PieceJournal({
       taskId: this.id,
       journalPath: deps.journalPath,
@@ -290,7 +300,13 @@ export class TaskStore {
       let received = 0;
       let inflight: Promise<void> = Promise.resolve();
       let writeErr: unknown;
-      const flush = async (): Promise<void> => {
+      const release = (b: Buffer): void => o.release?.(b);
+      // A staging slab being filled (see TaskStoreDeps.staging).
+      const staging = this.directIO && o.offset % DIRECT_IO_ALIGN === 0 ? this.staging : undefined;
+      let stage: Buffer | undefined;
+      let staged = 0;
+      const giveStage = (b: Buffer): void => staging?.give(b);
+      const flush = async (done: (b: Buffer) => void = release): Promise<void> => {
         // writev: the received chunks go to disk as they are, no 4 MiB copy per flush.
         const bufs = pending;
         const position = o.offset + flushed;
@@ -305,7 +321,7 @@ export class TaskStore {
         if (slab !== undefined && isAlignedSlab(slab)) {
           // Written from the slab by the kernel and hashed from it by the worker, both at once.
           inflight = Promise.all([this.writeDirect(fh, slab, position), job?.updateShared(slab)]).then(
-            () => o.release?.(slab),
+            () => done(slab),
             (err: unknown) => {
               writeErr = err;
             },
@@ -315,28 +331,57 @@ export class TaskStore {
         inflight = writevFully(fh, bufs, position).then(
           () => {
             job?.update(position, length);
-            if (o.release !== undefined) for (const b of bufs) o.release(b);
+            for (const b of bufs) done(b);
           },
           (err: unknown) => {
             writeErr = err;
           },
         );
       };
-      for await (const chunk of o.chunks) {
-        if (o.signal?.aborted === true) throw abortError(o.signal);
-        received += chunk.length;
-        if (received > maxLength) {
-          throw new DfdaemonError('DF_ERR_PARENT_FAILED', `piece ${o.number} is longer than ${maxLength} bytes`);
+      /** Hands the staging slab (what it holds) to `flush`; it goes back to the pool once written. */
+      const flushStage = async (): Promise<void> => {
+        if (stage === undefined) return;
+        if (pendingBytes > 0) await flush();
+        pending.push(stage.subarray(0, staged));
+        pendingBytes += staged;
+        stage = undefined;
+        staged = 0;
+        await flush(giveStage);
+      };
+      try {
+        for await (const chunk of o.chunks) {
+          if (o.signal?.aborted === true) throw abortError(o.signal);
+          received += chunk.length;
+          if (received > maxLength) {
+            throw new DfdaemonError('DF_ERR_PARENT_FAILED', `piece ${o.number} is longer than ${maxLength} bytes`);
+          }
+          hash?.update(chunk);
+          const alone = this.directIO && isAlignedSlab(chunk);
+          if (staging !== undefined && !alone) {
+            for (let from = 0; from < chunk.length; ) {
+              stage ??= staging.take();
+              const n = chunk.copy(stage, staged, from);
+              staged += n;
+              from += n;
+              if (staged === stage.length) await flushStage();
+            }
+            release(chunk); // copied: its memory is free again
+            continue;
+          }
+          await flushStage();
+          // An aligned slab is written on its own (O_DIRECT): what was gathered before it goes first.
+          if (alone && pendingBytes > 0) await flush();
+          pending.push(chunk);
+          pendingBytes += chunk.length;
+          // Small chunks (TLS records) are gathered; a large one (a back-to-source slab) goes at once,
+          // so its memory is back for reuse sooner.
+          if (alone || pendingBytes >= this.writeBufferBytes || chunk.length >= LARGE_CHUNK_BYTES) await flush();
         }
-        hash?.update(chunk);
-        // An aligned slab is written on its own (O_DIRECT): what was gathered before it goes first.
-        const alone = this.directIO && isAlignedSlab(chunk);
-        if (alone && pendingBytes > 0) await flush();
-        pending.push(chunk);
-        pendingBytes += chunk.length;
-        // Small chunks (TLS records) are gathered; a large one (a back-to-source slab) goes at once,
-        // so its memory is back for reuse sooner.
-        if (alone || pendingBytes >= this.writeBufferBytes || chunk.length >= LARGE_CHUNK_BYTES) await flush();
+        await flushStage();
+      } finally {
+        // Not handed to a write (the piece failed while it filled): back to the pool now.
+        if (stage !== undefined) giveStage(stage);
+        stage = undefined;
       }
       if (pendingBytes > 0) await flush();
       await inflight;
