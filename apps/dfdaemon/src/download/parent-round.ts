@@ -236,6 +236,7 @@ export class ParentRound {
             parentId: parent.id,
             trafficType: 'remote-peer',
             signal: this.d.signal,
+            ...(res.release === undefined ? {} : { release: (chunk: Buffer) => res.release?.(chunk) }),
           });
           this.remaining.delete(n);
           this.lastProgress = Date.now();

@@ -21,7 +21,7 @@ export class ObservedPieceFetcher extends PieceFetcher {
     const failed = (): void => {
       if (signal?.aborted !== true) this.metrics.downloadPieces.inc({ type: 'remote_peer', result: 'failure' });
     };
-    return { body: countFailure(piece.body, failed), destroy: () => piece.destroy() };
+    return { ...piece, body: countFailure(piece.body, failed) };
   }
 }
 
