@@ -68,6 +68,23 @@ describe('PieceFetcher, slab-reading path', () => {
     expect(connections).toBe(1);
   });
 
+  it('pauses the socket for a slow reader and still delivers every byte', async () => {
+    const piece = randomBytesSeeded(12 * 1024 * KiB + 1, 4);
+    const { server, port } = await parentServer(pki, (_req, res) => {
+      res.writeHead(200, { 'content-length': String(piece.length) });
+      res.end(piece);
+    });
+    servers.push(server);
+    const p = await fetcher.fetch({ ip: '127.0.0.1', port }, TASK, 0);
+    const parts: Buffer[] = [];
+    for await (const c of p.body) {
+      await new Promise((r) => setTimeout(r, 30)); // a rate-limited writer
+      parts.push(Buffer.from(c));
+      p.release?.(c);
+    }
+    expect(Buffer.concat(parts).equals(piece)).toBe(true);
+  });
+
   it('reports an error status, and reads an answer without Content-Length through undici', async () => {
     const piece = randomBytesSeeded(100 * KiB, 2);
     const { server, port } = await parentServer(pki, (req, res) => {
