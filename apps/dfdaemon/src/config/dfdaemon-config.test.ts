@@ -12,6 +12,7 @@ describe('dfdaemon config', () => {
     expect(c.download.concurrentPieceCount).toBe(8);
     expect(c.gc.policy.taskTTL).toBe(720 * 3600 * 1000);
     expect(c.proxy.server.port).toBe(4001);
+    expect(c.storage.directIO).toBe(true);
   });
 
   it('reads upstream camelCase keys with units', () => {
@@ -22,7 +23,7 @@ describe('dfdaemon config', () => {
         'upload: { bandwidthLimit: 1GB, server: { port: 0 } }',
         'scheduler: { addrs: ["127.0.0.1:1", "127.0.0.1:2"], scheduleTimeout: 2s }',
         'seedPeer: { enable: true, type: super }',
-        'storage: { dir: /tmp/d, keep: true }',
+        'storage: { dir: /tmp/d, keep: true, directIO: false }',
         'gc: { interval: 1m, policy: { taskTTL: 48h, diskHighThresholdPercent: 90, diskLowThresholdPercent: 70 } }',
       ].join('\n'),
       dfdaemonConfigSchema,
@@ -33,6 +34,7 @@ describe('dfdaemon config', () => {
     expect(c.scheduler.scheduleTimeout).toBe(2000);
     expect(c.seedPeer.enable).toBe(true);
     expect(c.gc.policy.taskTTL).toBe(48 * 3600 * 1000);
+    expect(c.storage.directIO).toBe(false);
   });
 
   it.each([
@@ -41,6 +43,7 @@ describe('dfdaemon config', () => {
     ['gc: { policy: { diskHighThresholdPercent: 50, diskLowThresholdPercent: 60 } }', 'diskLowThresholdPercent'],
     ['host: { ip: not-an-ip }', 'host.ip'],
     ['download: { bandwidthLimit: lots }', 'download.bandwidthLimit'],
+    ['storage: { directIO: sometimes }', 'storage.directIO'],
   ])('refuses %s naming %s', (text, key) => {
     let err: unknown;
     try {
