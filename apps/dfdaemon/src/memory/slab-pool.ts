@@ -82,10 +82,11 @@ export class SlabPool {
   private readonly collect: () => void;
   private readonly free: Buffer[] = [];
   /** Per block, 1 for each slab handed out and not given back: only those are taken back. */
-  private readonly out = new WeakMap<ArrayBufferLike, Uint8Array>();
+  private readonly outFlags = new WeakMap<ArrayBufferLike, Uint8Array>();
   private readonly shared: boolean;
   private block: ArrayBufferLike | undefined;
   private carved = 0;
+  private outCount = 0;
   private lastTake = 0;
   private trimTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -110,13 +111,14 @@ export class SlabPool {
     if (slab === undefined) {
       if (this.block === undefined || this.carved === this.slabsPerBlock) {
         this.block = (this.shared ? alignedSharedBlock(this.blockBytes) : undefined) ?? new ArrayBuffer(this.blockBytes);
-        this.out.set(this.block, new Uint8Array(this.slabsPerBlock));
+        this.outFlags.set(this.block, new Uint8Array(this.slabsPerBlock));
         this.carved = 0;
       }
       slab = Buffer.from(this.block, this.carved * this.slabBytes, this.slabBytes);
       this.carved += 1;
     }
-    (this.out.get(slab.buffer) as Uint8Array)[slab.byteOffset / this.slabBytes] = 1;
+    (this.outFlags.get(slab.buffer) as Uint8Array)[slab.byteOffset / this.slabBytes] = 1;
+    this.outCount += 1;
     this.trimLater();
     return slab;
   }
@@ -126,11 +128,12 @@ export class SlabPool {
    * and a slab already given back, is ignored: the caller must not use the slab afterwards.
    */
   give(chunk: Buffer): void {
-    const flags = this.out.get(chunk.buffer);
+    const flags = this.outFlags.get(chunk.buffer);
     if (flags === undefined) return;
     const index = Math.floor(chunk.byteOffset / this.slabBytes);
     if (flags[index] !== 1 || chunk.byteOffset + chunk.length > (index + 1) * this.slabBytes) return;
     flags[index] = 0;
+    this.outCount -= 1;
     if (this.closed) return;
     this.free.push(Buffer.from(chunk.buffer, index * this.slabBytes, this.slabBytes));
     this.trimLater();
@@ -139,6 +142,11 @@ export class SlabPool {
   /** Free slabs waiting to be handed out again. */
   get freeCount(): number {
     return this.free.length;
+  }
+
+  /** Slabs handed out and not given back. */
+  get outstanding(): number {
+    return this.outCount;
   }
 
   close(): void {

@@ -90,6 +90,25 @@ describe('HttpRangeClient (ranged GETs into reusable slabs)', () => {
     await new Promise<void>((r) => server.close(() => r()));
   });
 
+  it('takes back the slab of every connection the origin closes', async () => {
+    const server: Server = createServer((s: Socket) => {
+      s.once('data', () => s.end('HTTP/1.1 206 Partial Content\r\nConnection: close\r\nContent-Length: 3\r\nContent-Range: bytes 0-2/3\r\n\r\nabc'));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const own = new HttpRangeClient({ headersTimeoutMs: 5_000, bodyTimeoutMs: 5_000, slabBytes: 128 * KiB });
+    const pool = (own as unknown as { conns: { slabs: { outstanding: number } } }).conns.slabs;
+    for (let i = 0; i < 10; i++) {
+      const res = (await own.get(new URL(`http://127.0.0.1:${port}/c`), {}, { start: 0, length: 3 })) as RangeBody;
+      expect((await readAll(res)).toString()).toBe('abc');
+      res.destroy();
+    }
+    await new Promise((r) => setTimeout(r, 100)); // the last sockets' close events
+    expect(pool.outstanding).toBe(0);
+    own.close();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
   it('gives the origin request headers and the right Host', async () => {
     const seen: string[] = [];
     const server: Server = createServer((s: Socket) => {

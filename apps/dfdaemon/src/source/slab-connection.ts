@@ -28,6 +28,8 @@ const MAX_QUEUED_SLABS = 2;
 const MAX_HEADER_BYTES = 32 * 1024;
 
 const HEADER_END = Buffer.from('\r\n\r\n');
+/** What a closed connection holds instead of a slab. */
+const NO_SLAB = Buffer.alloc(0);
 
 /*
  * HTTP/1.1 over a socket that reads straight into slabs (`onread`): used by HttpRangeClient
@@ -90,7 +92,12 @@ export class Connection {
     this.socket.on('close', () => {
       this.dead = true;
       this.onClose?.();
-      this.fail(this.phase === 'idle' ? undefined : new Error('connection closed by the origin'));
+      this.fail(this.phase === 'idle' ? undefined : new Error('connection closed by the server'));
+      // The slab the next read would have landed in (filled ones were handed over): back to the
+      // pool, or a busy daemon would strand one slab per closed connection.
+      this.client.releaseSlab(this.slab);
+      this.slab = NO_SLAB;
+      this.used = 0;
     });
     this.socket.on('end', () => this.socket.destroy());
     this.socket.on('timeout', () => this.socket.destroy(new Error(this.phase === 'head' ? 'no response headers in time' : 'body stalled')));
