@@ -274,6 +274,23 @@ describe('Storage', () => {
     expect((await readFile(t.contentPath)).equals(content)).toBe(true);
     await s.stop();
 
+    // refused at open (a filesystem without O_DIRECT): buffered from the start
+    await rm(dir, { recursive: true, force: true });
+    const noDirect: OpenFile = async (path, flags, mode) => {
+      if (typeof flags === 'number' && (flags & constants.O_DIRECT) !== 0) throw Object.assign(new Error('EINVAL: invalid argument, open'), { code: 'EINVAL' });
+      return open(path, flags, mode);
+    };
+    s = new Storage({ dir, keep: false, logger: testLogger(), openFile: noDirect });
+    await s.start();
+    t = await create(s);
+    for (const n of [3, 2, 1, 0]) {
+      const rec = await t.writePiece({ number: n, offset: n * PIECE, chunks: slabsOf(piece(n), pool), trafficType: 'back-to-source' });
+      expect(rec.digest).toBe(sha(piece(n)));
+    }
+    await t.markFinished();
+    expect((await readFile(t.contentPath)).equals(content)).toBe(true);
+    await s.stop();
+
     await rm(dir, { recursive: true, force: true });
     const full = directSpy(async () => {
       throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });

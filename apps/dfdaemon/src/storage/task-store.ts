@@ -514,6 +514,8 @@ export class TaskStore {
   private async writeDirect(fh: FileHandle, slab: Buffer, position: number): Promise<void> {
     this.directFh ??= this.openFile(this.contentPath, fsConstants.O_WRONLY | fsConstants.O_DIRECT).catch(() => null);
     const direct = await this.directFh;
+    // Refused at open (a filesystem without O_DIRECT): later pieces skip the staging copy too.
+    if (direct === null) this.directIO = false;
     if (direct !== null && this.directIO) {
       try {
         await writevFully(direct, [slab], position);
