@@ -260,44 +260,35 @@ describe('Storage', () => {
 
   it('falls back to buffered writes where O_DIRECT is refused, and reports a full disk on the O_DIRECT path', async () => {
     const pool = new SlabPool({ slabBytes: 256 * 1024, shared: true, collect: () => undefined });
-    const refusing = directSpy(async () => {
-      throw Object.assign(new Error('EINVAL: invalid argument, write'), { code: 'EINVAL' });
-    });
-    let s = new Storage({ dir, keep: false, logger: testLogger(), openFile: refusing.openFile });
-    await s.start();
-    let t = await create(s);
-    for (const n of [0, 1, 2, 3]) {
-      const rec = await t.writePiece({ number: n, offset: n * PIECE, chunks: slabsOf(piece(n), pool), trafficType: 'back-to-source' });
-      expect(rec.digest).toBe(sha(piece(n)));
-    }
-    await t.markFinished();
-    expect((await readFile(t.contentPath)).equals(content)).toBe(true);
-    await s.stop();
-
+    /** Every piece from aligned slabs through `openFile`: right bytes and digests all the same. */
+    const writeAll = async (openFile: OpenFile): Promise<void> => {
+      await rm(dir, { recursive: true, force: true });
+      const st = new Storage({ dir, keep: false, logger: testLogger(), openFile });
+      await st.start();
+      const task = await create(st);
+      for (const n of [2, 0, 3, 1]) {
+        const rec = await task.writePiece({ number: n, offset: n * PIECE, chunks: slabsOf(piece(n), pool), trafficType: 'back-to-source' });
+        expect(rec.digest).toBe(sha(piece(n)));
+      }
+      await task.markFinished();
+      expect((await readFile(task.contentPath)).equals(content)).toBe(true);
+      await st.stop();
+    };
+    // refused at the first write
+    await writeAll(directSpy(async () => Promise.reject(Object.assign(new Error('EINVAL: invalid argument, write'), { code: 'EINVAL' }))).openFile);
     // refused at open (a filesystem without O_DIRECT): buffered from the start
-    await rm(dir, { recursive: true, force: true });
-    const noDirect: OpenFile = async (path, flags, mode) => {
+    await writeAll(async (path, flags, mode) => {
       if (typeof flags === 'number' && (flags & constants.O_DIRECT) !== 0) throw Object.assign(new Error('EINVAL: invalid argument, open'), { code: 'EINVAL' });
       return open(path, flags, mode);
-    };
-    s = new Storage({ dir, keep: false, logger: testLogger(), openFile: noDirect });
-    await s.start();
-    t = await create(s);
-    for (const n of [3, 2, 1, 0]) {
-      const rec = await t.writePiece({ number: n, offset: n * PIECE, chunks: slabsOf(piece(n), pool), trafficType: 'back-to-source' });
-      expect(rec.digest).toBe(sha(piece(n)));
-    }
-    await t.markFinished();
-    expect((await readFile(t.contentPath)).equals(content)).toBe(true);
-    await s.stop();
+    });
 
     await rm(dir, { recursive: true, force: true });
     const full = directSpy(async () => {
       throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
     });
-    s = new Storage({ dir, keep: true, logger: testLogger(), openFile: full.openFile });
+    const s = new Storage({ dir, keep: true, logger: testLogger(), openFile: full.openFile });
     await s.start();
-    t = await create(s);
+    const t = await create(s);
     const err = await t.writePiece({ number: 0, offset: 0, chunks: slabsOf(piece(0), pool), trafficType: 'back-to-source' }).catch((e: unknown) => e);
     expect(isDfdaemonError(err, 'DF_ERR_NO_SPACE')).toBe(true);
     expect(t.pieces()).toEqual([]);
