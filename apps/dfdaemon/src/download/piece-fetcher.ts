@@ -4,7 +4,7 @@ import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { tlsClientOptions, type TlsSource } from '@d7y/tls';
 import { DfdaemonError, isDfdaemonError } from '../errors.js';
 import { SlabHttpConnections } from '../source/http-range-client.js';
-import type { Dial } from '../source/slab-connection.js';
+import { getRequestHead, type Dial } from '../source/slab-connection.js';
 
 export interface PieceFetcherDeps {
   /** Our dfdaemon identity, presented to parents' piece servers. */
@@ -85,9 +85,9 @@ export class PieceFetcher {
     const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
     const host = parent.ip.includes(':') ? `[${parent.ip}]` : parent.ip;
     const headers = this.headersFor?.(taskId) ?? {};
-    // Header values are written verbatim on the fast path: anything that could split a line goes to undici.
-    if (this.conns !== undefined && !Object.entries(headers).some(([k, v]) => /[\r\n]/.test(k) || /[\r\n]/.test(v))) {
-      const piece = await this.fetchIntoSlabs(this.conns, parent, host, taskId, number, headers, combined).catch((err: unknown) => {
+    const text = this.conns === undefined ? undefined : getRequestHead(`/pieces/${taskId}/${number}`, `${host}:${parent.port}`, headers);
+    if (this.conns !== undefined && text !== undefined) {
+      const piece = await this.fetchIntoSlabs(this.conns, parent, host, number, text, combined).catch((err: unknown) => {
         if (signal?.aborted === true || isDfdaemonError(err)) throw err;
         // The piece deadline: the parent is too slow.
         throw new DfdaemonError('DF_ERR_PARENT_FAILED', `parent ${host}:${parent.port} unreachable: ${(err as Error).message}`, { cause: err });
@@ -124,20 +124,16 @@ export class PieceFetcher {
     conns: SlabHttpConnections,
     parent: ParentAddress,
     host: string,
-    taskId: string,
     number: number,
-    headers: Record<string, string>,
+    text: string,
     signal: AbortSignal,
   ): Promise<PieceBody | undefined> {
     const who = `${host}:${parent.port}`;
-    const lines = [`GET /pieces/${taskId}/${number} HTTP/1.1`, `host: ${who}`];
-    for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
-    lines.push('', '');
     const res = await conns.exchange(
       {
         key: who,
         dial: (onread) => this.dial(parent, onread),
-        text: lines.join('\r\n'),
+        text,
         accept: (status, h) => {
           const length = h['content-length'];
           return status === 200 && h['transfer-encoding'] === undefined && length !== undefined && /^\d{1,15}$/.test(length) ? Number(length) : undefined;

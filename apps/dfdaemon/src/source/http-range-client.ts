@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { DfdaemonError } from '../errors.js';
 import { SlabPool } from '../memory/slab-pool.js';
-import { Connection, StaleConnectionError, type AcceptResponse, type Dial, type SlabHttpTimeouts } from './slab-connection.js';
+import { Connection, getRequestHead, StaleConnectionError, type AcceptResponse, type Dial, type SlabHttpTimeouts } from './slab-connection.js';
 
 export interface HttpRangeClientDeps extends SlabHttpTimeouts {
   /** Size of the buffers the socket reads into (bytes). */
@@ -175,18 +175,15 @@ export class HttpRangeClient {
     signal?: AbortSignal,
   ): Promise<RangeBody | undefined> {
     if (url.protocol !== 'http:' || this.conns.isClosed) return undefined;
-    // Header values are written verbatim here: anything that could split a line is left to the general client.
-    if (Object.entries(headers).some(([k, v]) => /[\r\n]/.test(k) || /[\r\n]/.test(v))) return undefined;
+    const text = getRequestHead(`${url.pathname}${url.search}`, url.host, { ...headers, range: `bytes=${range.start}-${range.start + range.length - 1}` });
+    if (text === undefined) return undefined;
     const port = url.port === '' ? 80 : Number(url.port);
     const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-    const lines = [`GET ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`];
-    for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
-    lines.push(`range: bytes=${range.start}-${range.start + range.length - 1}`, '', '');
     const res = await this.conns.exchange(
       {
         key: `${url.hostname}:${port}`,
         dial: (onread) => connect({ host, port, noDelay: true, onread }),
-        text: lines.join('\r\n'),
+        text,
         accept: (status, h) =>
           status === 206 && h['transfer-encoding'] === undefined && h['content-length'] === String(range.length) && contentRangeMatches(h['content-range'], range)
             ? range.length

@@ -31,6 +31,21 @@ const HEADER_END = Buffer.from('\r\n\r\n');
 /** What a closed connection holds instead of a slab. */
 const NO_SLAB = Buffer.alloc(0);
 
+/**
+ * The head of `GET target` with `headers` (CRLF-terminated), or undefined when a header name or
+ * value holds CR or LF: written verbatim, it could split the request; such a request is left to
+ * a general HTTP client, which refuses or encodes it.
+ */
+export function getRequestHead(target: string, host: string, headers: Record<string, string>): string | undefined {
+  const lines = [`GET ${target} HTTP/1.1`, `host: ${host}`];
+  for (const [k, v] of Object.entries(headers)) {
+    if (/[\r\n]/.test(k) || /[\r\n]/.test(v)) return undefined;
+    lines.push(`${k}: ${v}`);
+  }
+  lines.push('', '');
+  return lines.join('\r\n');
+}
+
 /*
  * HTTP/1.1 over a socket that reads straight into slabs (`onread`): used by HttpRangeClient
  * (origins, plain TCP) and the piece client (parents, mutual TLS). The body of an accepted answer
