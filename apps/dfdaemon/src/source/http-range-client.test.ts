@@ -109,6 +109,22 @@ describe('HttpRangeClient (ranged GETs into reusable slabs)', () => {
     await new Promise<void>((r) => server.close(() => r()));
   });
 
+  it('an idle spell lets the slabs go, those of the idle connections it closes too', async () => {
+    let trims = 0;
+    const own = new HttpRangeClient({ headersTimeoutMs: 5_000, bodyTimeoutMs: 5_000, slabBytes: 128 * KiB, slabIdleMs: 50, collectGarbage: () => (trims += 1) });
+    const pool = (own as unknown as { conns: { slabs: { outstanding: number; freeCount: number } } }).conns.slabs;
+    const res = (await own.get(new URL(origin.url('/f')), {}, { start: 0, length: 300 * KiB })) as RangeBody;
+    await readAll(res);
+    res.destroy();
+    expect(pool.outstanding).toBe(1); // the kept-alive connection's next read buffer
+    await new Promise((r) => setTimeout(r, 300));
+    // the trim dropped the free slabs and closed the connection; its slab did not come back to be
+    // kept (which would hold its block until a second trim)
+    expect(pool.freeCount).toBe(0);
+    expect(trims).toBe(1);
+    own.close();
+  });
+
   it('gives the origin request headers and the right Host', async () => {
     const seen: string[] = [];
     const server: Server = createServer((s: Socket) => {

@@ -10,6 +10,8 @@ export interface HttpRangeClientDeps extends SlabHttpTimeouts {
   collectGarbage?: () => void;
   /** Idle keep-alive connections kept per origin. */
   maxIdlePerOrigin?: number;
+  /** Time without a download after which slabs and idle connections are let go (ms; default 2 s). */
+  slabIdleMs?: number;
 }
 
 /** A body read by HttpRangeClient: chunks are slabs the caller hands back with `release` when done. */
@@ -65,7 +67,13 @@ export class SlabHttpConnections {
   constructor(deps: HttpRangeClientDeps) {
     this.timeouts = { headersTimeoutMs: deps.headersTimeoutMs, bodyTimeoutMs: deps.bodyTimeoutMs };
     this.maxIdle = deps.maxIdlePerOrigin ?? 64;
-    this.slabs = new SlabPool({ slabBytes: deps.slabBytes ?? DEFAULT_SLAB_BYTES, onIdle: () => this.closeIdle(), collect: deps.collectGarbage, shared: true });
+    this.slabs = new SlabPool({
+      slabBytes: deps.slabBytes ?? DEFAULT_SLAB_BYTES,
+      onIdle: () => this.closeIdle(),
+      collect: deps.collectGarbage,
+      shared: true,
+      ...(deps.slabIdleMs === undefined ? {} : { idleMs: deps.slabIdleMs }),
+    });
   }
 
   get isClosed(): boolean {
@@ -106,7 +114,7 @@ export class SlabHttpConnections {
   }
 
   private closeIdle(): void {
-    for (const conns of this.idle.values()) for (const c of conns.splice(0)) c.socket.destroy();
+    for (const conns of this.idle.values()) for (const c of conns.splice(0)) c.discard();
     this.idle.clear();
   }
 

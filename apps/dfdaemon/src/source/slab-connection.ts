@@ -94,6 +94,7 @@ export class Connection {
   private onHead: ((err: Error | undefined, status?: number, header?: Record<string, string>, keepAlive?: boolean) => void) | undefined;
   private keepAlive = true;
   private dead = false;
+  private discarded = false;
   /** Set while the connection waits in the idle list. */
   onClose: (() => void) | undefined;
 
@@ -109,13 +110,20 @@ export class Connection {
       this.onClose?.();
       this.fail(this.phase === 'idle' ? undefined : new Error('connection closed by the server'));
       // The slab the next read would have landed in (filled ones were handed over): back to the
-      // pool, or a busy daemon would strand one slab per closed connection.
-      this.client.releaseSlab(this.slab);
+      // pool, or a busy daemon would strand one slab per closed connection. Not when the pool let
+      // its slabs go (`discard`): it would hold the block again.
+      if (!this.discarded) this.client.releaseSlab(this.slab);
       this.slab = NO_SLAB;
       this.used = 0;
     });
     this.socket.on('end', () => this.socket.destroy());
     this.socket.on('timeout', () => this.socket.destroy(new Error(this.phase === 'head' ? 'no response headers in time' : 'body stalled')));
+  }
+
+  /** Closes an idle connection whose slab the pool no longer wants back (an idle trim). */
+  discard(): void {
+    this.discarded = true;
+    this.socket.destroy();
   }
 
   get reusable(): boolean {
