@@ -3,7 +3,7 @@ import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { tlsClientOptions, type TlsSource } from '@d7y/tls';
 import { DfdaemonError, isDfdaemonError } from '../errors.js';
-import { SlabHttpConnections } from '../source/http-range-client.js';
+import { SlabHttpConnections } from '../source/slab-http-connections.js';
 import { getRequestHead, type Dial } from '../source/slab-connection.js';
 
 export interface PieceFetcherDeps {

@@ -8,17 +8,25 @@ export interface SlabHttpTimeouts {
   bodyTimeoutMs: number;
 }
 
-/** An answer read by a Connection: the body's chunks are slabs handed back with `release`. */
-export interface SlabResponse {
+/** An accepted answer: the body's chunks are slabs handed back with `release`. */
+export interface SlabBody {
   statusCode: number;
   header: Record<string, string>;
-  /** Undefined when the answer was not accepted (see AcceptResponse). */
-  body: AsyncIterable<Buffer> | undefined;
+  body: AsyncIterable<Buffer>;
   /** Stops reading; the connection is reused only when the body was read to its end. */
-  destroy?(): void;
+  destroy(): void;
   /** Gives a chunk's memory back for reuse once nothing reads it anymore. */
-  release?(chunk: Buffer): void;
+  release(chunk: Buffer): void;
 }
+
+/** An answer `accept` declined: its status and headers only (the connection was dropped). */
+export interface DeclinedResponse {
+  statusCode: number;
+  header: Record<string, string>;
+  body: undefined;
+}
+
+export type SlabResponse = SlabBody | DeclinedResponse;
 
 /** A slab with less room than this is handed over and the socket reads into a fresh one. */
 const MIN_READ_BYTES = 64 * 1024;
